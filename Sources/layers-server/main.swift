@@ -1,0 +1,2 @@
+import LayersServer
+print("layers-server")

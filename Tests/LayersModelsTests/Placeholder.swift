@@ -1,0 +1,6 @@
+import XCTest
+@testable import LayersModels
+
+final class LayersModelsPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}
