@@ -1,0 +1,94 @@
+/// One documented configuration setting. The catalog below is the single source of truth for `--help`,
+/// `docs/configuration.md` and the parser, so a setting cannot exist undocumented.
+public struct EnvironmentVariable: Sendable, Hashable {
+    public enum Group: String, Sendable, CaseIterable {
+        case server = "Server"
+        case database = "Database"
+        case billing = "Billing and limits"
+        case providers = "Providers"
+    }
+
+    public let name: String
+    public let group: Group
+    public let defaultDescription: String
+    public let help: String
+
+    public init(_ name: String, _ group: Group, default defaultDescription: String, _ help: String) {
+        self.name = name
+        self.group = group
+        self.defaultDescription = defaultDescription
+        self.help = help
+    }
+}
+
+extension EnvironmentVariable {
+    /// Every environment variable `layers-server` reads.
+    public static let catalog: [EnvironmentVariable] = [
+        .init("LAYERS_CONFIG_FILE", .server, default: "(none)",
+              "JSON file of settings, keys are these variable names; the environment wins over the file."),
+        .init("LAYERS_HOST", .server, default: "0.0.0.0", "Address to listen on."),
+        .init("LAYERS_PORT", .server, default: "3700", "TCP port to listen on (PORT is accepted too)."),
+        .init("LAYERS_HTTP_THREADS", .server, default: "number of cores", "Event-loop threads of the HTTP server."),
+        .init("LAYERS_ADMIN_TOKEN", .server, default: "(unset: admin API off)",
+              "Bearer token for /admin/* endpoints; at least 16 characters."),
+        .init("LAYERS_CORS_ORIGINS", .server, default: "(none)",
+              "Comma-separated browser origins allowed by CORS (ALLOWED_ORIGINS is accepted too); * allows any."),
+        .init("LAYERS_ACCESS_LOG", .server, default: "true", "One access-log line per request on stderr (true/false)."),
+        .init("LAYERS_SHUTDOWN_GRACE_SECONDS", .server, default: "30",
+              "On SIGTERM/SIGINT, how long in-flight requests and streams may finish."),
+        .init("LAYERS_MAX_BODY_BYTES", .server, default: "33554432", "Largest request body accepted (413 above)."),
+        .init("DATABASE_URL", .database, default: "(unset: in-memory stores, nothing persisted)",
+              "PostgreSQL connection URL (postgresql://user@host/db or key=value form)."),
+        .init("LAYERS_DB_POOL_SIZE", .database, default: "8", "PostgreSQL connections in the pool."),
+        .init("LAYERS_KEY_CACHE_SECONDS", .database, default: "5",
+              "How long a key lookup is cached; revocation takes effect within this bound."),
+        .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
+              "Credit holds of requests that never settle expire after this long."),
+        .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",
+              "Markup on provider cost (60 means cost x 1.6); per-user and per-key overrides win."),
+        .init("LAYERS_MAX_CREDITS_PER_REQUEST", .billing, default: "100",
+              "Requests whose estimate exceeds this many credits get 400."),
+        .init("LAYERS_MAX_MESSAGES", .billing, default: "100", "Most messages in one chat request (400 above)."),
+        .init("LAYERS_MAX_MESSAGE_CHARS", .billing, default: "100000",
+              "Longest message content in characters (400 above)."),
+        .init("LAYERS_RATE_LIMIT_BURST_SECONDS", .billing, default: "60",
+              "Token-bucket size, in seconds of the tier's rate (60: a full minute's allowance at once)."),
+        .init("LAYERS_TIERS_FILE", .billing, default: "(built-in free/starter/pro/team)",
+              "JSON file replacing the tier table (monthly credits, requests per minute)."),
+        .init("LAYERS_MODELS_FILE", .billing, default: "(built-in registry)",
+              "JSON file of model additions and price overrides."),
+        .init("OPENAI_API_KEY", .providers, default: "(unset)", "OpenAI key; OPENAI_BASE_URL overrides the endpoint."),
+        .init("OPENAI_BASE_URL", .providers, default: "https://api.openai.com/v1", "OpenAI endpoint."),
+        .init("ANTHROPIC_API_KEY", .providers, default: "(unset)", "Anthropic key."),
+        .init("ANTHROPIC_BASE_URL", .providers, default: "https://api.anthropic.com", "Anthropic endpoint."),
+        .init("GEMINI_API_KEY", .providers, default: "(unset)", "Google Gemini key (GOOGLE_API_KEY accepted)."),
+        .init("GEMINI_BASE_URL", .providers, default: "https://generativelanguage.googleapis.com", "Gemini endpoint."),
+        .init("PERPLEXITY_API_KEY", .providers, default: "(unset)", "Perplexity key."),
+        .init("PERPLEXITY_BASE_URL", .providers, default: "https://api.perplexity.ai", "Perplexity endpoint."),
+        .init("MORPH_API_KEY", .providers, default: "(unset)", "Morph key."),
+        .init("MORPH_BASE_URL", .providers, default: "https://api.morphllm.com/v1", "Morph endpoint."),
+        .init("AI_GATEWAY_API_KEY", .providers, default: "(unset)",
+              "Vercel AI Gateway key: serves any model whose own provider has no key."),
+        .init("AI_GATEWAY_BASE_URL", .providers, default: "https://ai-gateway.vercel.sh/v1", "Vercel AI Gateway endpoint."),
+        .init("LAYERS_PROVIDERS_FILE", .providers, default: "(none)",
+              "JSON file of named OpenAI-compatible providers (Ollama, vLLM, OpenRouter, LM Studio)."),
+    ]
+
+    /// Alternative names accepted for compatibility, mapped to the catalog name they stand for.
+    public static let aliases: [String: String] = [
+        "PORT": "LAYERS_PORT", "ALLOWED_ORIGINS": "LAYERS_CORS_ORIGINS", "GOOGLE_API_KEY": "GEMINI_API_KEY",
+    ]
+
+    /// `--help` text: the settings grouped, each with its default.
+    public static func helpText() -> String {
+        var out = ""
+        for group in Group.allCases {
+            out += "\n\(group.rawValue):\n"
+            for v in catalog where v.group == group {
+                out += "  \(v.name.padding(toLength: 32, withPad: " ", startingAt: 0))\(v.help)\n"
+                out += "  \(String(repeating: " ", count: 32))default: \(v.defaultDescription)\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import LayersServer
-
-final class LayersServerPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
