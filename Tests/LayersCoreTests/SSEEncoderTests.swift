@@ -48,3 +48,17 @@ final class SSEEncoderTests: XCTestCase {
         XCTAssertEqual(try decoder.decode(bytes), events)
     }
 }
+
+final class SSEEncoderJSONTests: XCTestCase {
+    func testWriteJSON() throws {
+        var out: [UInt8] = []
+        SSEEncoder.writeJSON(["a": "line\nbreak", "b": 1], to: &out)
+        SSEEncoder.writeJSON(["type": "ping"], event: "ping", to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self),
+                       "data: {\"a\":\"line\\nbreak\",\"b\":1}\n\nevent: ping\ndata: {\"type\":\"ping\"}\n\n")
+        var decoder = SSEDecoder()
+        let events = try decoder.decode(out)
+        XCTAssertEqual(try JSONValue.parse(events[0].data)["a"], "line\nbreak")
+        XCTAssertEqual(events[1].event, "ping")
+    }
+}
