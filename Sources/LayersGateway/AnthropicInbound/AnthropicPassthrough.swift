@@ -1,0 +1,97 @@
+import LayersCore
+import LayersCredits
+
+/// The `/v1/messages` path for Anthropic's own models: the body goes upstream as the client wrote it (cache
+/// control, thinking blocks and signatures, tool_use/tool_result, server tools untouched); only the model name
+/// is swapped, in the request and back in the answer.
+///
+/// ```swift
+/// let upstreamBody = try AnthropicPassthrough.rewriteRequest(body, upstreamModel: "claude-sonnet-4-5")
+/// let clientBody = AnthropicPassthrough.rewriteResponse(upstreamBytes, model: "anthropic/claude-sonnet-4.5")
+/// ```
+public enum AnthropicPassthrough {
+    /// The request body with `model` replaced. Everything else keeps its order and exact text.
+    public static func rewriteRequest(_ body: JSONValue, upstreamModel: String) throws(AnthropicInboundError) -> JSONValue {
+        guard body.objectValue != nil else { throw .invalidRequest("The request body must be a JSON object.") }
+        guard body["model"]?.stringValue != nil else { throw .invalidRequest("model: Field required") }
+        var out = body
+        out["model"] = .string(upstreamModel)
+        return out
+    }
+
+    /// An upstream message (or error) body with `model` set back to the client's model id; bodies that do not
+    /// parse are returned unchanged.
+    public static func rewriteResponse(_ body: [UInt8], model: String) -> (body: [UInt8], json: JSONValue?) {
+        guard var json = try? JSONValue.parse(body), json.objectValue != nil else { return (body, nil) }
+        if json["model"] != nil { json["model"] = .string(model) }
+        return (json.serializedBytes(), json)
+    }
+
+    /// Billed usage of a non-streamed Anthropic message body.
+    public static func usage(ofMessage message: JSONValue) -> TokenUsage {
+        AnthropicUsageMapping.tokenUsage(fromAnthropic: message["usage"])
+    }
+}
+
+/// Watches an Anthropic SSE stream on its way to the client: swaps the model name in `message_start` and
+/// collects the usage (`message_start.message.usage` merged with each `message_delta.usage`) for billing.
+///
+/// Events are re-encoded one by one as they arrive, so the client sees the upstream stream unchanged apart
+/// from the model name.
+public struct AnthropicPassthroughStream: Sendable {
+    public let model: String
+    private var decoder = SSEDecoder()
+    private var usageJSON: JSONValue?
+    /// The stop reason from `message_delta`, if one arrived.
+    public private(set) var stopReason: String?
+    /// True once `message_stop` has passed.
+    public private(set) var completed = false
+    /// The upstream `error` event's body, if one arrived.
+    public private(set) var error: JSONValue?
+
+    public init(model: String) { self.model = model }
+
+    /// Feeds upstream bytes; returns the bytes to forward to the client.
+    public mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for event in try decoder.decode(bytes) { forward(event, to: &out) }
+        return out
+    }
+
+    /// Flushes a final event the upstream did not terminate with a blank line.
+    public mutating func finish() -> [UInt8] {
+        var out: [UInt8] = []
+        if let event = decoder.finish() { forward(event, to: &out) }
+        return out
+    }
+
+    /// The usage seen so far (all of it once `completed`).
+    public var usage: TokenUsage { AnthropicUsageMapping.tokenUsage(fromAnthropic: usageJSON) }
+
+    private mutating func forward(_ event: SSEEvent, to out: inout [UInt8]) {
+        var event = event
+        switch event.type {
+        case "message_start":
+            if var json = try? JSONValue.parse(event.data) {
+                usageJSON = AnthropicUsageMapping.merge(usageJSON, json["message"]?["usage"])
+                if json["message"]?["model"] != nil {
+                    json["message"]?["model"] = .string(model)
+                    event.data = json.serialized()
+                }
+            }
+        case "message_delta":
+            if let json = try? JSONValue.parse(event.data) {
+                usageJSON = AnthropicUsageMapping.merge(usageJSON, json["usage"])
+                if let reason = json["delta"]?["stop_reason"]?.stringValue { stopReason = reason }
+            }
+        case "message_stop":
+            completed = true
+        case "error":
+            error = try? JSONValue.parse(event.data)
+        default:
+            break
+        }
+        event.id = nil
+        SSEEncoder.write(event, to: &out)
+    }
+}

@@ -1,0 +1,11 @@
+/// OpenAI `finish_reason` to Anthropic `stop_reason`.
+enum AnthropicStopReason {
+    static func from(finishReason: String?) -> String {
+        switch finishReason {
+        case "length": return "max_tokens"
+        case "tool_calls", "function_call": return "tool_use"
+        case "content_filter": return "refusal"
+        default: return "end_turn"
+        }
+    }
+}

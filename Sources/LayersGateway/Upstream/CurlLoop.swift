@@ -1,0 +1,279 @@
+import CCurl
+import Foundation
+
+/// One libcurl multi handle driven by one dedicated thread.
+///
+/// All curl calls happen on that thread. Other threads talk to it through a locked command queue and
+/// `curl_multi_wakeup`, which is the only multi call documented as thread-safe.
+/// `@unchecked Sendable`: `multi` and `active` are loop-thread-only; `commands` and `stopping` are locked.
+final class CurlLoop: @unchecked Sendable {
+    enum Command {
+        case add(CurlTransfer)
+        case cancel(CurlTransfer)
+        case resume(CurlTransfer)
+    }
+
+    private static let globalInit: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+    }()
+
+    private let multi: UnsafeMutableRawPointer
+    private let commands = Locked<(queue: [Command], stopping: Bool)>(([], false))
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private let configuration: UpstreamClientConfiguration
+    private var thread: Thread?
+
+    init(configuration: UpstreamClientConfiguration, name: String) {
+        _ = Self.globalInit
+        self.configuration = configuration
+        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed") }
+        self.multi = multi
+        ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, ccurl_pipe_multiplex())
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        self.thread = thread
+        thread.start()
+    }
+
+    // MARK: any thread
+
+    func submit(_ transfer: CurlTransfer) { post(.add(transfer)) }
+    func requestCancel(_ transfer: CurlTransfer) { post(.cancel(transfer)) }
+    func requestResume(_ transfer: CurlTransfer) { post(.resume(transfer)) }
+
+    func shutdown() {
+        let first = commands.withLock { c -> Bool in
+            defer { c.stopping = true }
+            return !c.stopping
+        }
+        if first { curl_multi_wakeup(multi) }
+    }
+
+    private func post(_ command: Command) {
+        let accepted = commands.withLock { c -> Bool in
+            if c.stopping { return false }
+            c.queue.append(command)
+            return true
+        }
+        if accepted {
+            curl_multi_wakeup(multi)
+        } else if case .add(let transfer) = command {
+            transfer.finish(error: .clientShutdown)
+        }
+    }
+
+    // MARK: loop thread
+
+    private func run() {
+        var running: Int32 = 0
+        while true {
+            let (queue, stopping) = commands.withLock { c -> ([Command], Bool) in
+                defer { c.queue.removeAll(keepingCapacity: true) }
+                return (c.queue, c.stopping)
+            }
+            if stopping { break }
+            for command in queue { apply(command) }
+            curl_multi_perform(multi, &running)
+            drainCompletions()
+            let wait = enforceDeadlines()
+            var fds: Int32 = 0
+            curl_multi_poll(multi, nil, 0, wait, &fds)
+        }
+        for (_, transfer) in active { abort(transfer, error: .clientShutdown) }
+        for command in commands.withLock({ $0.queue }) {
+            if case .add(let t) = command { t.finish(error: .clientShutdown) }
+        }
+        curl_multi_cleanup(multi)
+    }
+
+    private func apply(_ command: Command) {
+        switch command {
+        case .add(let transfer):
+            if transfer.shared.withLock({ $0.cancelled }) {
+                transfer.finish(error: nil)
+                return
+            }
+            do {
+                let easy = try makeEasy(for: transfer)
+                transfer.startedAt = monotonicNanos()
+                active[easy] = transfer
+                curl_multi_add_handle(multi, easy)
+            } catch {
+                release(transfer)
+                transfer.finish(error: error as? UpstreamError ?? .invalidRequest(reason: "\(error)"))
+            }
+        case .cancel(let transfer):
+            if let easy = transfer.easy, active[easy] != nil {
+                abort(transfer, error: nil)
+            }
+        case .resume(let transfer):
+            guard let easy = transfer.easy, active[easy] != nil else { return }
+            transfer.shared.withLock { s in
+                s.paused = false
+                s.resumeRequested = false
+            }
+            transfer.loopPaused = false
+            transfer.lastDataAt = monotonicNanos()
+            ccurl_easy_unpause(easy)
+        }
+    }
+
+    private func drainCompletions() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let transfer = active[easy] else { continue }
+            let code = message.pointee.data.result
+            let error: UpstreamError? = code == CURLE_OK ? nil : transfer.pendingError ?? mapError(code, transfer)
+            remove(transfer)
+            transfer.finish(error: error)
+            release(transfer)
+        }
+    }
+
+    /// Applies our own deadlines; returns how long `curl_multi_poll` may wait (ms).
+    private func enforceDeadlines() -> Int32 {
+        guard !active.isEmpty else { return 1000 }
+        let now = monotonicNanos()
+        var next = now + 1_000_000_000
+        var expired: [(CurlTransfer, UpstreamError)] = []
+        for (_, t) in active {
+            let timeouts = t.request.timeouts
+            let total = t.startedAt &+ timeouts.total.nanosecondsClamped
+            if now >= total { expired.append((t, .totalTimeout(host: t.host))); continue }
+            next = min(next, total)
+            if !t.sawFirstByte {
+                let firstByte = t.startedAt &+ timeouts.firstByte.nanosecondsClamped
+                if now >= firstByte { expired.append((t, .firstByteTimeout(host: t.host))); continue }
+                next = min(next, firstByte)
+            } else if !t.loopPaused {
+                let idle = t.lastDataAt &+ timeouts.idle.nanosecondsClamped
+                if now >= idle { expired.append((t, .idleTimeout(host: t.host))); continue }
+                next = min(next, idle)
+            }
+        }
+        for (t, error) in expired { abort(t, error: error) }
+        let waitNanos = next > now ? next - now : 0
+        return Int32(min(1000, (waitNanos + 999_999) / 1_000_000))
+    }
+
+    private func abort(_ transfer: CurlTransfer, error: UpstreamError?) {
+        remove(transfer)
+        transfer.finish(error: error)
+        release(transfer)
+    }
+
+    private func remove(_ transfer: CurlTransfer) {
+        guard let easy = transfer.easy else { return }
+        curl_multi_remove_handle(multi, easy)
+        active[easy] = nil
+    }
+
+    private func release(_ transfer: CurlTransfer) {
+        if let easy = transfer.easy {
+            curl_easy_cleanup(easy)
+            transfer.easy = nil
+        }
+        if let list = transfer.headerList {
+            curl_slist_free_all(list)
+            transfer.headerList = nil
+        }
+    }
+
+    private func makeEasy(for t: CurlTransfer) throws -> UnsafeMutableRawPointer {
+        let request = t.request
+        guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
+            throw UpstreamError.invalidRequest(reason: "URL must be http or https")
+        }
+        guard let easy = curl_easy_init() else { throw UpstreamError.invalidRequest(reason: "curl_easy_init failed") }
+        t.easy = easy
+        let opaque = Unmanaged.passUnretained(t).toOpaque()
+        ccurl_easy_setopt_string(easy, CURLOPT_URL, request.url)
+        ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, ccurl_http_version_2tls())
+        ccurl_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")
+        ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                               Int(request.timeouts.connect.nanosecondsClamped / 1_000_000))
+        if let caFile = configuration.caFile { ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+
+        let method = request.method.uppercased()
+        switch method {
+        case "GET": ccurl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case "HEAD": ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        default:
+            ccurl_easy_setopt_long(easy, CURLOPT_POST, 1)
+            ccurl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBufferPointer { buffer in
+                _ = ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS,
+                                              UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            }
+            if method != "POST" { ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method) }
+        }
+
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for header in request.headers {
+            guard !header.name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 || $0 == 0 }),
+                  !header.value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                if let list { curl_slist_free_all(list) }
+                throw UpstreamError.invalidRequest(reason: "header \(header.name) has invalid characters")
+            }
+            list = curl_slist_append(list, "\(header.name): \(header.value)")
+        }
+        list = curl_slist_append(list, "Expect:")
+        t.headerList = list
+        ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
+
+        ccurl_easy_setopt_write_function(easy, curlWriteCallback)
+        ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque)
+        ccurl_easy_setopt_header_function(easy, curlHeaderCallback)
+        ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, opaque)
+        return easy
+    }
+
+    private func mapError(_ code: CURLcode, _ t: CurlTransfer) -> UpstreamError {
+        let reason = String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return t.sawFirstByte ? .idleTimeout(host: t.host) : .connectTimeout(host: t.host)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .dnsFailure(host: t.host)
+        case CURLE_COULDNT_CONNECT:
+            return .connectionFailed(host: t.host, reason: reason)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tls(host: t.host, reason: reason)
+        case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2,
+             CURLE_HTTP2_STREAM:
+            return .connectionLost(host: t.host, reason: reason)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidRequest(reason: reason)
+        default:
+            return .transport(host: t.host, code: Int(code.rawValue), reason: reason)
+        }
+    }
+}
+
+private let curlWriteCallback: curl_write_callback = { data, size, count, userdata in
+    guard let userdata, let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self),
+                                     count: size * count)
+    return transfer.onBody(buffer)
+}
+
+private let curlHeaderCallback: curl_write_callback = { data, size, count, userdata in
+    guard let userdata, let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self),
+                                     count: size * count)
+    transfer.onHeaderLine(buffer)
+    return size * count
+}
