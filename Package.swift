@@ -28,13 +28,17 @@ let package = Package(
         .target(name: "LayersCore", dependencies: ["LayersModels", "LayersCredits"]),
 
         // MARK: I/O libraries
-        .target(name: "LayersHTTP"),
+        // CLayersHTTP exposes epoll/eventfd headers (not in Swift's Glibc module) to LayersHTTP.
+        .target(name: "CLayersHTTP"),
+        .target(name: "LayersHTTP", dependencies: ["CLayersHTTP"]),
         .target(name: "LayersGateway", dependencies: ["LayersCore", "CCurl"]),
         .target(name: "LayersPostgres", dependencies: ["LayersCore", "CLibPQ"]),
         .target(name: "LayersServer", dependencies: ["LayersCore", "LayersHTTP", "LayersGateway", "LayersPostgres"]),
 
         // MARK: Executables
         .executableTarget(name: "layers-server", dependencies: ["LayersServer"]),
+        // Fixed routes over LayersHTTP for the HTTP conformance tests and bench/http.
+        .executableTarget(name: "layers-http-demo", dependencies: ["LayersHTTP"]),
 
         // MARK: Tests
         .testTarget(name: "LayersCreditsTests", dependencies: ["LayersCredits"]),

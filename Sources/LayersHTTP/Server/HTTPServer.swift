@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The HTTP/1.1 server: N epoll loops (one per core by default), each with its own `SO_REUSEPORT` listener.
+///
+/// ```swift
+/// var router = Router()
+/// router.add(.get, "/health") { _ in .text("ok") }
+/// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 8080), responder: router)
+/// try await server.runUntilSignal()   // SIGINT/SIGTERM -> graceful shutdown within the configured deadline
+/// ```
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    private let context: ServerContext
+
+    private enum Phase {
+        case idle
+        case running
+        case stopping
+        case stopped
+    }
+
+    private struct State {
+        var phase: Phase = .idle
+        var loops: [EventLoop] = []
+        var port: Int?
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder) {
+        self.configuration = configuration
+        self.context = ServerContext(configuration: configuration, responder: responder)
+    }
+
+    /// The bound port once started.
+    public var port: Int? { state.withLock { $0.port } }
+
+    /// Open connections right now (all loops).
+    public var openConnectionCount: Int { context.openConnectionCount }
+
+    /// Binds the listeners and starts the loops; returns the bound port (useful with `port: 0`).
+    @discardableResult
+    public func start() throws -> Int {
+        try state.withLock { state in
+            guard state.phase == .idle else { throw HTTPServerError.alreadyStarted }
+            signal(SIGPIPE, SIG_IGN)
+            let count = configuration.loopCount > 0 ? configuration.loopCount : max(1, ProcessInfo.processInfo.activeProcessorCount)
+            var loops: [EventLoop] = []
+            var port = configuration.port
+            do {
+                for index in 0..<count {
+                    let listener = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog, reusePort: true)
+                    port = listener.port
+                    let loop = try EventLoop(index: index, server: context)
+                    loop.adoptListener(listener.fd)
+                    loops.append(loop)
+                }
+            }
+            let started = DispatchSemaphore(value: 0)
+            for loop in loops {
+                let thread = Thread { [self] in
+                    loop.run { started.signal() }
+                    self.loopExited()
+                }
+                thread.name = "http-loop-\(loop.index)"
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+            for _ in loops { started.wait() }
+            state.loops = loops
+            state.port = port
+            state.phase = .running
+            return port
+        }
+    }
+
+    private let exitedLoops = Atomic<Int>(0)
+
+    private func loopExited() {
+        let (_, exited) = exitedLoops.add(1, ordering: .acquiringAndReleasing)
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            guard exited == state.loops.count else { return [] }
+            state.phase = .stopped
+            defer { state.stopWaiters = [] }
+            return state.stopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the server has stopped (after `shutdown`). Returns at once if it never started.
+    public func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.phase == .stopped || state.phase == .idle { return true }
+                state.stopWaiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests and streams finish
+    /// until `deadline` (default: the configured `shutdownDeadline`), then close the rest (cancelling their
+    /// handlers) and stop the loops. Safe to call more than once.
+    public func shutdown(deadline: Duration? = nil) async {
+        let loops: [EventLoop]? = state.withLock { state in
+            guard state.phase == .running else { return nil }
+            state.phase = .stopping
+            return state.loops
+        }
+        guard let loops else {
+            await waitUntilStopped()
+            return
+        }
+        for loop in loops { loop.execute { loop.beginShutdown() } }
+        let limit = ContinuousClock.now + (deadline ?? configuration.shutdownDeadline)
+        while context.drainedLoopCount() < loops.count && ContinuousClock.now < limit {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        for loop in loops {
+            loop.execute {
+                loop.forceCloseAll()
+                loop.stop()
+            }
+        }
+        await waitUntilStopped()
+    }
+
+    /// Starts (if needed), waits for SIGINT or SIGTERM (or another caller's `shutdown`), then shuts down
+    /// gracefully within `configuration.shutdownDeadline`.
+    public func runUntilSignal() async throws {
+        if state.withLock({ $0.phase == .idle }) { try start() }
+        let once = ResumeOnce()
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { once.resume() }
+            source.resume()
+            sources.append(source)
+        }
+        let watcher = Task {
+            await self.waitUntilStopped()
+            once.resume()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            once.arm(continuation)
+        }
+        for source in sources { source.cancel() }
+        await shutdown(deadline: configuration.shutdownDeadline)
+        _ = await watcher.value
+    }
+}
+
+/// Resumes one continuation at most once, whichever event (signal or stop) comes first, even if it came
+/// before the continuation was armed.
+private final class ResumeOnce: Sendable {
+    private struct Slot {
+        var continuation: CheckedContinuation<Void, Never>?
+        var fired = false
+    }
+
+    private let slot = Mutex(Slot())
+
+    func arm(_ continuation: CheckedContinuation<Void, Never>) {
+        let fireNow = slot.withLock { slot -> Bool in
+            if slot.fired { return true }
+            slot.continuation = continuation
+            return false
+        }
+        if fireNow { continuation.resume() }
+    }
+
+    func resume() {
+        let pending = slot.withLock { slot -> CheckedContinuation<Void, Never>? in
+            slot.fired = true
+            defer { slot.continuation = nil }
+            return slot.continuation
+        }
+        pending?.resume()
+    }
+}

@@ -1,0 +1,99 @@
+// layers-http-demo: fixed routes over LayersHTTP, for the pytest conformance tests and the benchmark.
+// Usage: layers-http-demo [--port N] [--host H] [--loops N] [--access-log] [--max-connections N]
+//        [--header-timeout-ms N] [--idle-timeout-ms N] [--max-body N]
+// Prints "listening on <port>" once bound; SIGTERM/SIGINT shut it down gracefully.
+#if canImport(Glibc)
+import Glibc
+#endif
+import LayersHTTP
+
+var configuration = HTTPServerConfiguration(port: 8080)
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let flag = arguments.next() {
+    func value() -> String { arguments.next() ?? "" }
+    switch flag {
+    case "--port": configuration.port = Int(value()) ?? 8080
+    case "--host": configuration.host = value()
+    case "--loops": configuration.loopCount = Int(value()) ?? 0
+    case "--access-log": configuration.accessLog = AccessLogEntry.standardError
+    case "--max-connections": configuration.maxConnections = Int(value()) ?? 16_384
+    case "--header-timeout-ms": configuration.headerReadTimeout = .milliseconds(Int(value()) ?? 10_000)
+    case "--body-timeout-ms": configuration.bodyReadTimeout = .milliseconds(Int(value()) ?? 30_000)
+    case "--idle-timeout-ms": configuration.keepAliveIdleTimeout = .milliseconds(Int(value()) ?? 75_000)
+    case "--max-body": configuration.maxBodyBytes = Int(value()) ?? 1 << 25
+    case "--shutdown-deadline-ms": configuration.shutdownDeadline = .milliseconds(Int(value()) ?? 30_000)
+    case "--cors-origin": configuration.cors = CORSPolicy(allowedOrigins: [value()])
+    case "--global-executor": configuration.handlerExecution = .globalExecutor
+    default:
+        print("unknown flag \(flag)")
+        exit(2)
+    }
+}
+
+/// Exactly 1024 bytes of JSON.
+let fixedJSON: [UInt8] = {
+    let head = #"{"object":"list","data":[{"id":"layers-demo","object":"model","owned_by":"layers"}],"padding":""#
+    let tail = #""}"#
+    let pad = 1024 - head.utf8.count - tail.utf8.count
+    return Array((head + String(repeating: "x", count: pad) + tail).utf8)
+}()
+
+var router = Router()
+router.add(.get, "/json") { _ in .json(fixedJSON) }
+router.add(.get, "/health") { _ in .text("ok") }
+router.add(.post, "/echo") { request in
+    var response = HTTPResponse.bytes(request.body, contentType: request.headers["content-type"] ?? "application/octet-stream")
+    response.headers["x-body-length"] = String(request.body.count)
+    return response
+}
+router.add(.get, "/params/:id") { request in .text(request.pathParameters["id"] ?? "") }
+router.add(.get, "/headers") { request in
+    .text(request.headers.map { "\($0.name.lowercased()): \($0.value)" }.joined(separator: "\n"))
+}
+router.add(.get, "/nocontent") { _ in HTTPResponse(status: .noContent) }
+router.add(.get, "/notmodified") { _ in HTTPResponse(status: .notModified, headers: ["etag": "\"v1\""]) }
+router.add(.get, "/stream") { request in
+    let count = Int(request.queryValue("n") ?? "") ?? 10
+    let delay = Int(request.queryValue("delay_ms") ?? "") ?? 0
+    return .eventStream { writer in
+        for index in 0..<count {
+            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            try await writer.writeEvent(data: "{\"index\":\(index)}")
+        }
+        try await writer.write("data: [DONE]\n\n")
+    }
+}
+router.add(.get, "/big") { request in
+    let size = Int(request.queryValue("bytes") ?? "") ?? 1_000_000
+    return HTTPResponse(headers: ["content-type": "application/octet-stream"], body: .stream { writer in
+        var sent = 0
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 16 * 1024)
+        while sent < size {
+            let n = min(chunk.count, size - sent)
+            try await writer.write(n == chunk.count ? chunk : Array(chunk[..<n]))
+            sent += n
+        }
+    })
+}
+router.add(.get, "/fixed-stream") { _ in
+    HTTPResponse(headers: ["content-type": "text/plain", "content-length": "10"], body: .stream { writer in
+        try await writer.write("hello")
+        try await writer.write("world")
+    })
+}
+router.add(.get, "/slow") { request in
+    let ms = Int(request.queryValue("ms") ?? "") ?? 100
+    try? await Task.sleep(for: .milliseconds(ms))
+    return .text("slow done")
+}
+
+let server = HTTPServer(configuration: configuration, responder: router)
+do {
+    let port = try server.start()
+    let line = Array("listening on \(port)\n".utf8)
+    _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+    try await server.runUntilSignal()
+} catch {
+    print("layers-http-demo: \(error)")
+    exit(1)
+}
