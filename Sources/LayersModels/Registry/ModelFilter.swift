@@ -58,7 +58,9 @@ public struct ModelFilter: Sendable, Hashable {
 
 /// Sort orders for `ModelRegistry.sorted(by:)`.
 public enum ModelSortKey: String, Sendable, Hashable, CaseIterable {
-    /// Cheapest first, by input + output price per 1M tokens (image models: price of one image).
+    /// Cheapest first: chat models, then image models, then embedding models (their units differ);
+    /// within a kind by input + output price per 1M tokens, image models by the price of one
+    /// default image.
     case price
     /// Largest context window first.
     case context

@@ -85,6 +85,9 @@ public struct ModelRegistry: Sendable {
             let (a, b) = reversed ? (y, x) : (x, y)
             switch key {
             case .price:
+                // Kinds are priced in different units (per token, per image): never interleave them.
+                let (ka, kb) = (kindOrder(a.kind), kindOrder(b.kind))
+                if ka != kb { return ka < kb }
                 let (pa, pb) = (sortPrice(a), sortPrice(b))
                 if pa != pb { return pa < pb }
             case .context:
@@ -99,6 +102,14 @@ public struct ModelRegistry: Sendable {
         }
     }
 
+    private static func kindOrder(_ kind: ModelKind) -> Int {
+        switch kind {
+        case .chat: return 0
+        case .image: return 1
+        case .embedding: return 2
+        }
+    }
+
     /// Token models compare by input + output per 1M; image-only models by one default image.
     static func sortPrice(_ model: ModelInfo) -> Int64 {
         if model.kind == .image, let images = model.pricing.images {
@@ -107,9 +118,10 @@ public struct ModelRegistry: Sendable {
         return model.pricing.comparablePrice
     }
 
-    /// The cheapest non-deprecated model (input + output price, as the original's
-    /// `getCheapestModel`) that has every capability in `capabilities`, optionally of one kind.
-    public func cheapest(with capabilities: Set<Capability>, kind: ModelKind? = nil) -> ModelInfo? {
+    /// The cheapest non-deprecated model of `kind` (chat by default) that has every capability in
+    /// `capabilities`: chat and embedding models by input + output price per 1M tokens (as the
+    /// original's `getCheapestModel`), image models by the price of one default image.
+    public func cheapest(with capabilities: Set<Capability>, kind: ModelKind = .chat) -> ModelInfo? {
         let candidates = filter(ModelFilter(allOf: capabilities, kind: kind, includeDeprecated: false))
         return Self.sort(candidates, by: .price).first
     }

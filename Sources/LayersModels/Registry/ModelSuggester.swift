@@ -3,8 +3,9 @@
 /// Each candidate (every id and alias, and the id's bare model name) gets a distance:
 /// - the Levenshtein edit distance between the lower-cased query and the candidate,
 ///   computed on the full id and on the bare model name (whichever is smaller);
-/// - minus a bonus when one contains the other (e.g. "sonnet-4.5" in "claude-sonnet-4.5"),
-/// - minus a smaller bonus for a long shared prefix.
+/// - when one bare name contains the other (e.g. "sonnet" in "claude-sonnet-4.5"), at most
+///   1 + (length difference) / 4, so containment beats a long edit distance;
+/// - minus 1 for a shared prefix of 4 or more characters.
 /// Candidates farther than about half the query's length are dropped, so nonsense gets no
 /// suggestions. Each model appears once, under its canonical id.
 struct ModelSuggester {
@@ -34,8 +35,9 @@ struct ModelSuggester {
         var distance = Self.levenshtein(query, candidate)
         let candidateBare = ModelInfo.modelPart(of: candidate)
         distance = min(distance, Self.levenshtein(queryBare, candidateBare))
-        if queryBare.count >= 3 && (candidateBare.contains(queryBare) || queryBare.contains(candidateBare)) {
-            distance -= 3
+        if queryBare.count >= 3 && candidateBare.count >= 3
+            && (candidateBare.contains(queryBare) || queryBare.contains(candidateBare)) {
+            distance = min(distance, 1 + abs(candidateBare.count - queryBare.count) / 4)
         }
         let prefix = Self.sharedPrefixLength(queryBare, candidateBare)
         if prefix >= 4 { distance -= 1 }
