@@ -94,8 +94,9 @@ struct ModelOverrideApplier {
     private func create(_ entry: ModelOverrideFile.Entry, id: String,
                         fail: (String?, String) -> ModelOverrideError) throws -> ModelInfo {
         let kind = try parseKind(entry.kind, fail: fail) ?? .chat
-        guard let contextWindow = entry.contextWindow else {
-            throw fail("context_window", "is required for a new model")
+        // Image models have no meaningful context window (0 unless given).
+        guard let contextWindow = entry.contextWindow ?? (kind == .image ? 0 : nil) else {
+            throw fail("context_window", "is required for a new chat or embedding model")
         }
         guard let pricingEntry = entry.pricing else { throw fail("pricing", "is required for a new model") }
         if kind == .image {
@@ -144,7 +145,7 @@ struct ModelOverrideApplier {
             model.capabilities = capabilities
         }
         if let context = entry.contextWindow {
-            guard context > 0 else { throw fail("context_window", "must be positive, got \(context)") }
+            guard context >= 0 else { throw fail("context_window", "must not be negative, got \(context)") }
             model.contextWindow = context
         }
         if let maxInput = entry.maxInputTokens {
@@ -174,6 +175,9 @@ struct ModelOverrideApplier {
         if let reasoningOnly = entry.reasoningOnly { model.reasoningOnly = reasoningOnly }
         if let notes = entry.notes { model.notes = notes }
         if let pricing = entry.pricing { model.pricing = try merge(pricing, into: model.pricing, fail: fail) }
+        if model.kind != .image && model.contextWindow <= 0 {
+            throw fail("context_window", "must be positive for a \(model.kind.rawValue) model, got \(model.contextWindow)")
+        }
         if let maxInput = model.maxInputTokens, maxInput > model.contextWindow {
             throw fail("max_input_tokens", "must not exceed context_window (\(model.contextWindow))")
         }
