@@ -165,6 +165,9 @@ final class ModelOverrideTests: XCTestCase {
         XCTAssertEqual(wrongType?.index, 1)
         XCTAssertEqual(wrongType?.id, "openai/o3")
         XCTAssertEqual(wrongType?.field, "context_window")
+        XCTAssertTrue(wrongType?.description.hasPrefix(
+            #"model overrides: models[1] "openai/o3" field "context_window": has the wrong type: "#) ?? false,
+                      String(describing: wrongType))
         XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/o3", "pricing": { "input": true } } ] }"#)?.field, "pricing.input")
         XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/o3", "capabilities": "text" } ] }"#)?.field, "capabilities")
         XCTAssertNil(overrideError(#"{ "models": {} }"#)?.index)
@@ -174,7 +177,9 @@ final class ModelOverrideTests: XCTestCase {
 
     func testRemoveAndAliasConflicts() {
         let remove = overrideError(#"{ "remove": ["openai/gpt-99"] }"#)
-        XCTAssertEqual(remove?.field, "remove")
+        XCTAssertEqual(remove?.field, "remove[0]")
+        XCTAssertNil(remove?.index)
+        XCTAssertEqual(remove?.description, #"model overrides: "openai/gpt-99" field "remove[0]": names no known model"#)
         XCTAssertEqual(remove?.id, "openai/gpt-99")
         let alias = overrideError(#"{ "models": [ { "id": "openai/gpt-4o", "aliases": ["openai/gpt-4o-mini"] } ] }"#)
         XCTAssertEqual(alias?.field, "aliases")

@@ -68,8 +68,7 @@ struct ModelOverrideApplier {
         if let removals = file.remove {
             for (index, id) in removals.enumerated() {
                 guard let position = positions[id.lowercased()] else {
-                    throw ModelOverrideError(index: index, id: id, field: "remove",
-                                             reason: "names no known model")
+                    throw ModelOverrideError(id: id, field: "remove[\(index)]", reason: "names no known model")
                 }
                 models[position].id = ""  // tombstone, filtered below
                 positions[id.lowercased()] = nil
@@ -275,7 +274,7 @@ struct ModelOverrideApplier {
     /// Turns a decoding error into a `ModelOverrideError` naming the entry and field.
     static func describe(_ error: DecodingError, data: Data) -> ModelOverrideError {
         let (path, reason): ([any CodingKey], String) = switch error {
-        case .typeMismatch(let type, let context): (context.codingPath, "has the wrong type (expected \(type)): \(context.debugDescription)")
+        case .typeMismatch(_, let context): (context.codingPath, "has the wrong type: \(context.debugDescription)")
         case .valueNotFound(let type, let context): (context.codingPath, "is null or missing (expected \(type))")
         case .keyNotFound(let key, let context): (context.codingPath + [key], "is missing")
         case .dataCorrupted(let context): (context.codingPath, "is not valid: \(context.debugDescription)")
