@@ -64,6 +64,8 @@ final class Connection: @unchecked Sendable {
     private var phaseSince: UInt64 = 0
     private var lastWriteProgress: UInt64 = 0
     private var closingWriteShut = false
+    /// The last send hit EAGAIN: wait for EPOLLOUT (only then is it in the interest set).
+    private var writeBlocked = false
 
     private var server: ServerContext { loop.server }
     private var outputPending: Int { output.count - outputStart }
@@ -394,6 +396,7 @@ final class Connection: @unchecked Sendable {
             } else if n < 0 && errno == EINTR {
                 continue
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                writeBlocked = true
                 break
             } else {
                 closeNow(reason: .ioError)
@@ -402,6 +405,7 @@ final class Connection: @unchecked Sendable {
         }
         if progressed || lastWriteProgress == 0 { lastWriteProgress = loop.now == 0 ? monotonicNanoseconds() : loop.now }
         if outputPending == 0 {
+            writeBlocked = false
             if output.capacity > 64 * 1024 { output = [] } else { output.removeAll(keepingCapacity: true) }
             outputStart = 0
             if phase == .closing && !closingWriteShut {
@@ -477,7 +481,7 @@ final class Connection: @unchecked Sendable {
         let pipelinedFull = exchange != nil && input.count - inputStart > server.maxPipelinedBytes
         let outputFull = outputPending > server.writeHighWaterMark
         if phase == .closing || (!pipelinedFull && !outputFull) { wanted |= EPOLLIN.rawValue }
-        if outputPending > 0 { wanted |= EPOLLOUT.rawValue }
+        if writeBlocked { wanted |= EPOLLOUT.rawValue }
         if wanted != interest {
             interest = wanted
             loop.updateInterest(self)
