@@ -44,6 +44,15 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// What `check` would decide for `key` now, without taking a request.
+    public func peek(key: String, policy: RateLimitPolicy) -> RateLimitDecision {
+        let now = clock.now()
+        let shard = shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+        return shard.state.withLock { state in
+            (state.buckets[key]?.bucket ?? TokenBucket(policy: policy, now: now)).peek(policy: policy, now: now)
+        }
+    }
+
     /// The number of buckets currently tracked (for tests and metrics).
     public var trackedKeys: Int { shards.reduce(0) { sum, s in sum + s.state.withLock { $0.buckets.count } } }
 }

@@ -31,6 +31,15 @@ public struct TokenBucket: Sendable, Hashable {
             retryAfterSeconds: max(allowed ? 0 : 1, retryAfter))
     }
 
+    /// What `take` would decide now, without taking a token.
+    public func peek(policy: RateLimitPolicy, now: Double) -> RateLimitDecision {
+        var copy = self
+        let decision = copy.take(policy: policy, now: now)
+        guard decision.allowed else { return decision }
+        return RateLimitDecision(allowed: true, limit: decision.limit, remaining: min(policy.burst, decision.remaining + 1),
+                                 resetAtUnixSeconds: decision.resetAtUnixSeconds, retryAfterSeconds: 0)
+    }
+
     /// Whether the bucket has refilled completely by `now` (so it can be forgotten).
     public func isFull(policy: RateLimitPolicy, now: Double) -> Bool {
         tokens + max(0, now - updatedAt) * policy.refillPerSecond >= Double(policy.burst)

@@ -1,0 +1,44 @@
+import Foundation
+import LayersCore
+import LayersHTTP
+
+/// The gateway's HTTP server: ``GatewayRouter`` behind LayersHTTP, configured from ``ServerConfiguration``.
+///
+/// ```swift
+/// let server = GatewayServer(services: services)
+/// let port = try server.start()        // port 0 picks a free one (tests)
+/// ...
+/// await server.shutdown()
+/// ```
+public final class GatewayServer: Sendable {
+    public let services: GatewayServices
+    public let http: HTTPServer
+
+    public init(services: GatewayServices) {
+        self.services = services
+        let c = services.configuration
+        var cors: CORSPolicy?
+        if !c.corsOrigins.isEmpty {
+            cors = CORSPolicy(
+                allowedOrigins: Set(c.corsOrigins),
+                allowedHeaders: ["authorization", "content-type", "x-request-id", "x-api-key", "x-requested-with"],
+                exposedHeaders: ["x-request-id", "x-layers-overhead-ms", "x-ratelimit-limit", "x-ratelimit-remaining",
+                                 "x-ratelimit-reset", "retry-after"],
+                maxAgeSeconds: 86_400)
+        }
+        let configuration = HTTPServerConfiguration(
+            host: c.host, port: c.port, loopCount: c.httpThreads ?? 0, maxBodyBytes: c.maxBodyBytes,
+            shutdownDeadline: .seconds(c.shutdownGraceSeconds), cors: cors,
+            accessLog: c.accessLog ? AccessLogEntry.standardError : nil, serverName: "layers")
+        http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))
+    }
+
+    /// Binds and starts serving; returns the port.
+    @discardableResult
+    public func start() throws -> Int { try http.start() }
+
+    /// Serves until SIGINT/SIGTERM, then drains within the grace period.
+    public func runUntilSignal() async throws { try await http.runUntilSignal() }
+
+    public func shutdown() async { await http.shutdown() }
+}

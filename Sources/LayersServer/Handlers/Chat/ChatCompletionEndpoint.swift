@@ -1,0 +1,119 @@
+import Foundation
+import LayersCore
+import LayersCredits
+import LayersHTTP
+import LayersModels
+
+/// The end of the chat pipeline: call the provider (or the sandbox), answer whole or streamed, and settle the
+/// actual credits with the usage row.
+struct ChatCompletionEndpoint: Sendable {
+    let services: GatewayServices
+
+    func respond(_ context: RequestContext) async throws -> HTTPResponse {
+        let principal = try context.requirePrincipal()
+        guard let model = context.model, let body = context.body, let reservation = context.reservation else {
+            throw LayersError.internalError(requestID: context.requestID)
+        }
+        let backend = principal.isTest ? services.sandboxBackend : services.liveBackend
+        let stream = body["stream"]?.boolValue ?? false
+        let call = ChatCall(body: body, model: model, requestID: context.requestID, stream: stream)
+        let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: stream)
+        if stream {
+            return try await streamed(call, backend: backend, context: context, builder: builder,
+                                      reservation: reservation)
+        }
+        let result = try await context.timing.measureUpstream { try await backend.complete(call) }
+        let breakdown = CreditCalculator.cost(usage: result.usage, pricing: model.pricing, margin: context.margin)
+        let latency = context.elapsedMilliseconds
+        let charged = await settle(reservation, builder.success(usage: result.usage, breakdown: breakdown,
+                                                                 latencyMs: latency, ttftMs: nil))
+        var response = result.response
+        response["model"] = .string(model.id)
+        response["usage"] = UsageJSON.render(result.usage)
+        response["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
+                                          isTest: principal.isTest, requestID: context.requestID).json
+        return .json(response)
+    }
+
+    /// Settles and returns what was charged. A settlement failure is logged, never shown to a client who
+    /// already has the answer (the ledger's own queue retries outages).
+    private func settle(_ reservation: ReservationHandle, _ record: UsageRecord) async -> MicroCredits {
+        do {
+            return try await reservation.settle(record)?.charged ?? .zero
+        } catch {
+            ServerLog.error("settlement of \(record.requestID) failed: \(error)")
+            return .zero
+        }
+    }
+
+    private func streamed(_ call: ChatCall, backend: any ChatBackend, context: RequestContext,
+                          builder: UsageRecordBuilder, reservation: ReservationHandle) async throws -> HTTPResponse {
+        let upstream = try await context.timing.measureUpstream { try await backend.stream(call) }
+        let prefetched = try await context.timing.measureUpstream { try await PrefetchedStream.start(upstream) }
+        let margin = context.margin
+        let model = call.model
+        let isTest = reservation.isTest
+        let requestID = context.requestID
+        let startedAt = context.startedAt
+        let promptTokensEstimate = CreditEstimator.standard.promptTokens(forBytes: context.request.body.count)
+        let settle = self.settle
+        return HTTPResponse.eventStream { writer in
+            var tracker = StreamUsageTracker(promptTokensEstimate: promptTokensEstimate)
+            var lastChunk: JSONObject?
+            do {
+                for try await event in prefetched.events {
+                    switch event {
+                    case .chunk(var chunk):
+                        tracker.observe(chunk, at: startedAt)
+                        chunk["model"] = .string(model.id)
+                        lastChunk = chunk
+                        try await writer.writeEvent(data: JSONValue.object(chunk).serialized())
+                    case .usage(let usage):
+                        tracker.final = usage
+                    }
+                }
+            } catch {
+                // Cut short: by the client (writes fail, task cancelled) or by the provider (error mid-stream).
+                let clientGone = Task.isCancelled || error is CancellationError || writerFailed(error)
+                let usage = tracker.usageSoFar
+                let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
+                var record = builder.success(usage: usage, breakdown: breakdown,
+                                             latencyMs: elapsedMs(since: startedAt), ttftMs: tracker.ttftMs)
+                let failure = clientGone ? nil : LayersError.from(error, requestID: requestID)
+                record.status = clientGone ? 499 : failure!.status
+                record.errorCode = clientGone ? "client_closed_request" : failure!.code
+                _ = await settle(reservation, record)
+                if let failure {
+                    try? await writer.writeEvent(data: failure.openAIBody(requestID: requestID).serialized())
+                }
+                return
+            }
+            let usage = tracker.final ?? tracker.usageSoFar
+            let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
+            let latency = elapsedMs(since: startedAt)
+            let charged = await settle(reservation, builder.success(usage: usage, breakdown: breakdown,
+                                                                    latencyMs: latency, ttftMs: tracker.ttftMs))
+            var usageChunk = JSONObject()
+            usageChunk["id"] = lastChunk?["id"] ?? .string("chatcmpl-" + requestID)
+            usageChunk["object"] = "chat.completion.chunk"
+            usageChunk["created"] = lastChunk?["created"] ?? .number(JSONNumber(Int(Date().timeIntervalSince1970)))
+            usageChunk["model"] = .string(model.id)
+            usageChunk["choices"] = .array([])
+            usageChunk["usage"] = UsageJSON.render(usage)
+            usageChunk["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
+                                                isTest: isTest, requestID: requestID).json
+            try await writer.writeEvent(data: JSONValue.object(usageChunk).serialized())
+            try await writer.writeEvent(data: "[DONE]")
+        }
+    }
+}
+
+private func elapsedMs(since start: ContinuousClock.Instant) -> Int {
+    let d = ContinuousClock.now - start
+    return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+}
+
+/// Whether an error came from writing to a client that is gone (as opposed to the provider failing).
+private func writerFailed(_ error: any Error) -> Bool {
+    error is HTTPServerError
+}

@@ -1,0 +1,107 @@
+import Foundation
+import LayersCore
+import LayersCredits
+import XCTest
+@testable import LayersServer
+
+final class EndpointTests: XCTestCase {
+    var admin: [(String, String)] { [("authorization", "Bearer \(TestGateway.adminToken)")] }
+
+    func testModels() async throws {
+        let gw = try await TestGateway.make()
+        let list = await gw.send(.get, "/v1/models")
+        XCTAssertEqual(list.status, 200)
+        XCTAssertEqual(list.json["object"]?.stringValue, "list")
+        let data = try XCTUnwrap(list.json["data"]?.arrayValue)
+        XCTAssertGreaterThanOrEqual(data.count, 23)
+        let one = await gw.send(.get, "/v1/models/anthropic/claude-sonnet-4.5")
+        XCTAssertEqual(one.status, 200, one.body)
+        XCTAssertEqual(one.json["id"]?.stringValue, "anthropic/claude-sonnet-4.5")
+        XCTAssertEqual(one.json["object"]?.stringValue, "model")
+        XCTAssertEqual(one.json["pricing"]?["input"]?.numberValue?.text, "3")
+        XCTAssertEqual(one.json["owned_by"]?.stringValue, "anthropic")
+        let v1 = await gw.send(.get, "/v1/models/anthropic/claude-sonet").status
+        XCTAssertEqual(v1, 404)
+        let chatOnly = await gw.send(.get, "/v1/models?kind=chat&capability=web")
+        XCTAssertTrue(chatOnly.json["data"]?.arrayValue?.allSatisfy {
+            $0["capabilities"]?.arrayValue?.contains("web") ?? false } ?? false)
+    }
+
+    func testHealthAndInfo() async throws {
+        let gw = try await TestGateway.make()
+        let health = await gw.send(.get, "/health")
+        XCTAssertEqual(health.status, 200)
+        XCTAssertEqual(health.json["database"]?["status"]?.stringValue, "ok")
+        XCTAssertNotNil(health.headers["X-RateLimit-Limit"])
+        let info = await gw.send(.get, "/api/v1/chat")
+        XCTAssertEqual(info.status, 200)
+        XCTAssertTrue(info.json["version"]?.stringValue?.hasPrefix("v") ?? false)
+    }
+
+    func testBalanceUsageAndKeys() async throws {
+        let gw = try await TestGateway.make()
+        _ = await gw.chat(#"{"model":"anthropic/claude-sonnet-4.5","messages":[{"role":"user","content":"Hi"}]}"#)
+        let balance = await gw.send(.get, "/api/balance", key: gw.liveKey)
+        XCTAssertEqual(balance.status, 200)
+        XCTAssertEqual(balance.json["credits"]?.numberValue?.text, "96.64")
+        XCTAssertEqual(balance.json["tier"]?.stringValue, "pro")
+
+        let usage = await gw.send(.get, "/api/usage?days=7", key: gw.liveKey)
+        XCTAssertEqual(usage.status, 200, usage.body)
+        XCTAssertEqual(usage.json["total_requests"]?.intValue, 1)
+        XCTAssertEqual(usage.json["total_credits_used"]?.numberValue?.text, "3.36")
+        XCTAssertEqual(usage.json["by_model"]?[0]?["model"]?.stringValue, "anthropic/claude-sonnet-4.5")
+        XCTAssertEqual(usage.json["recent_logs"]?.arrayValue?.count, 1)
+        let v2 = await gw.send(.get, "/api/usage?days=abc", key: gw.liveKey).status
+        XCTAssertEqual(v2, 400)
+
+        let created = await gw.send(.post, "/api/keys", body: #"{"name":"ci","project":"beta","mode":"test"}"#, key: gw.liveKey)
+        XCTAssertEqual(created.status, 201, created.body)
+        let plaintext = try XCTUnwrap(created.json["key"]?.stringValue)
+        XCTAssertTrue(plaintext.hasPrefix("lyr_test_"))
+        let id = try XCTUnwrap(created.json["id"]?.stringValue)
+        let list = await gw.send(.get, "/api/keys", key: gw.liveKey)
+        XCTAssertEqual(list.json["keys"]?.arrayValue?.count, 3)
+        XCTAssertFalse(list.body.contains(plaintext))
+        let v3 = await gw.chat(#"{"model":"openai/gpt-4o","messages":[{"role":"user","content":"Hi"}]}"#, key: plaintext).status
+        XCTAssertEqual(v3, 200)
+        let v4 = await gw.send(.delete, "/api/keys/\(id)", key: gw.liveKey).status
+        XCTAssertEqual(v4, 200)
+        let v5 = await gw.send(.delete, "/api/keys/\(UUID().uuidString)", key: gw.liveKey).status
+        XCTAssertEqual(v5, 404)
+        let v6 = await gw.chat(#"{"model":"openai/gpt-4o","messages":[{"role":"user","content":"Hi"}]}"#, key: plaintext).errorCode
+        XCTAssertEqual(v6, "revoked_api_key")
+    }
+
+    func testAdminFlow() async throws {
+        let gw = try await TestGateway.make()
+        let created = await gw.send(.post, "/admin/users",
+                                    body: #"{"email":"new@example.com","tier":"starter","credits":"12.5","key":{"name":"k","mode":"live"}}"#,
+                                    headers: admin)
+        XCTAssertEqual(created.status, 201, created.body)
+        let id = try XCTUnwrap(created.json["id"]?.stringValue)
+        XCTAssertEqual(created.json["account"]?["credits"]?.numberValue?.text, "12.5")
+        let key = try XCTUnwrap(created.json["api_key"]?["key"]?.stringValue)
+
+        let added = await gw.send(.post, "/admin/users/\(id)/credits", body: #"{"amount":2.25,"reference":"inv_1"}"#, headers: admin)
+        XCTAssertEqual(added.json["account"]?["credits"]?.numberValue?.text, "14.75")
+        let replay = await gw.send(.post, "/admin/users/\(id)/credits", body: #"{"amount":2.25,"reference":"inv_1"}"#, headers: admin)
+        XCTAssertEqual(replay.json["applied"]?.boolValue, false)
+        let v7 = await gw.send(.post, "/admin/users/\(id)/tier", body: #"{"tier":"team"}"#, headers: admin).json["tier"]?.stringValue
+        XCTAssertEqual(v7, "team")
+        let v8 = await gw.send(.post, "/admin/users/\(id)/tier", body: #"{"tier":"gold"}"#, headers: admin).status
+        XCTAssertEqual(v8, 400)
+        let v9 = await gw.send(.post, "/admin/users/\(id)/margin", body: #"{"margin_percent":0}"#, headers: admin).status
+        XCTAssertEqual(v9, 200)
+
+        let r = await gw.chat(#"{"model":"anthropic/claude-sonnet-4.5","messages":[{"role":"user","content":"Hi"}],"max_tokens":1000}"#, key: key)
+        XCTAssertEqual(r.status, 200, r.body)
+        XCTAssertEqual(r.json["layers"]?["credits_used"]?.numberValue?.text, "2.1")
+        XCTAssertEqual(r.json["layers"]?["cost_breakdown"]?["margin_percent"]?.numberValue?.text, "0")
+        let v10 = await gw.send(.get, "/admin/usage?user=\(id)", headers: admin).json["total_requests"]?.intValue
+        XCTAssertEqual(v10, 1)
+
+        let margin = await gw.send(.post, "/admin/models/margin", body: #"{"model":"openai/gpt-4o","margin_percent":"25.5"}"#, headers: admin)
+        XCTAssertEqual(margin.json["model_margins"]?["openai/gpt-4o"]?.numberValue?.text, "25.5")
+    }
+}
