@@ -1,0 +1,71 @@
+import Foundation
+import LayersCore
+import XCTest
+@testable import LayersGateway
+
+final class AnthropicPassthroughTests: XCTestCase {
+    func testRequestKeepsEverythingButTheModel() throws {
+        let body = """
+        {"model":"anthropic/claude-sonnet-4.5","max_tokens":1024,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral","ttl":"1h"}}],"thinking":{"type":"enabled","budget_tokens":2048},"tools":[{"type":"web_search_20250305","name":"web_search","max_uses":3}],"messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"EqQBCkYIAxgCIkA="},{"type":"tool_use","id":"toolu_1","name":"web_search","input":{"query":"q"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"r"}]}],"temperature":1.0}
+        """
+        let out = try AnthropicPassthrough.rewriteRequest(try JSONValue.parse(body), upstreamModel: "claude-sonnet-4-5")
+        let expected = body.replacingOccurrences(of: "\"anthropic/claude-sonnet-4.5\"", with: "\"claude-sonnet-4-5\"")
+        XCTAssertEqual(out.serialized(), expected)
+    }
+
+    func testResponseModelIsSwappedBack() throws {
+        let upstream = Array(#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":3,"output_tokens":4}}"#.utf8)
+        let (bytes, json) = AnthropicPassthrough.rewriteResponse(upstream, model: "anthropic/claude-sonnet-4.5")
+        XCTAssertEqual(json?["model"], "anthropic/claude-sonnet-4.5")
+        XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains(#""model":"anthropic/claude-sonnet-4.5""#))
+        XCTAssertEqual(AnthropicPassthrough.usage(ofMessage: try XCTUnwrap(json)).promptTokens, 3)
+    }
+
+    func testStreamRewritesModelAndCollectsUsage() throws {
+        let upstream = """
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":10,"cache_read_input_tokens":90,"cache_creation_input_tokens":0,"output_tokens":1}}}
+
+        event: ping
+        data: {"type":"ping"}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":0}
+
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15}}
+
+        event: message_stop
+        data: {"type":"message_stop"}
+
+
+        """
+        var stream = AnthropicPassthroughStream(model: "anthropic/claude-haiku-4.5")
+        let bytes = Array(upstream.utf8)
+        var out: [UInt8] = []
+        // Feed in awkward pieces to exercise the decoder's buffering.
+        var index = 0
+        while index < bytes.count {
+            let end = min(bytes.count, index + 37)
+            out += try stream.feed(Array(bytes[index..<end]))
+            index = end
+        }
+        out += stream.finish()
+        let text = String(decoding: out, as: UTF8.self)
+        XCTAssertTrue(text.contains(#""model":"anthropic/claude-haiku-4.5""#))
+        XCTAssertFalse(text.contains("claude-haiku-4-5"))
+        XCTAssertTrue(text.contains("event: ping"))
+        XCTAssertTrue(text.contains(#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"#))
+        XCTAssertTrue(stream.completed)
+        XCTAssertEqual(stream.stopReason, "end_turn")
+        XCTAssertEqual(stream.usage.promptTokens, 100)
+        XCTAssertEqual(stream.usage.cachedReadTokens, 90)
+        XCTAssertEqual(stream.usage.completionTokens, 15)
+    }
+}
