@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import LayersCredits
 @testable import LayersCore
@@ -218,5 +219,22 @@ final class LayersErrorTests: XCTestCase {
 
     func testDescriptionForLogs() {
         XCTAssertEqual(LayersError.missingModel.description, "400 missing_required_parameter: Model is required")
+    }
+}
+
+/// docs/core.md's error table is what docs/api.md links to: every status/type/code pair the
+/// error model can produce must have a row.
+final class LayersErrorDocsTests: XCTestCase {
+    func testDocsTableListsEveryStatusTypeAndCode() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/core.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("| 4") || $0.hasPrefix("| 5") }
+        for (error, _) in LayersErrorTests.examples {
+            let match = rows.contains { row in
+                row.hasPrefix("| \(error.status) | `\(error.type)` |") && row.contains("`\(error.code)`")
+            }
+            XCTAssertTrue(match, "docs/core.md has no row for \(error.status) \(error.type) \(error.code)")
+        }
     }
 }
