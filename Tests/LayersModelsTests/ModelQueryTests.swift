@@ -104,3 +104,60 @@ final class ModelQueryTests: XCTestCase {
         XCTAssertEqual(ProviderID("OpenAI"), .openai)
     }
 }
+
+final class ModelRegistryConstructionTests: XCTestCase {
+    private func model(_ id: String, input: String = "1", aliases: [String] = []) -> ModelInfo {
+        ModelInfo(id: id, displayName: id, capabilities: [.text], contextWindow: 1_000, maxOutputTokens: 100,
+                  pricing: ModelPricing(usdPerMillionInput: input, output: "1"), released: "2026-01", aliases: aliases)
+    }
+
+    func testDuplicatesReplaceAndBareNamesMustBeUnique() {
+        let registry = ModelRegistry(models: [model("a/x"), model("b/x"), model("a/x", input: "2"), model("c/y")])
+        XCTAssertEqual(registry.count, 3, "a later duplicate id replaces the earlier one")
+        XCTAssertEqual(registry.model(id: "a/x")?.pricing.input, TokenPrice(usdPerMillion: "2"))
+        XCTAssertNil(registry.model(id: "x"), "ambiguous bare name")
+        XCTAssertEqual(registry.model(id: "y")?.id, "c/y")
+        XCTAssertEqual(registry.all.map(\.id), ["a/x", "b/x", "c/y"])
+    }
+
+    func testAliasesNeverShadowIds() {
+        let registry = ModelRegistry(models: [model("a/x", aliases: ["b/y"]), model("b/y")])
+        XCTAssertEqual(registry.model(id: "b/y")?.id, "b/y")
+    }
+
+    func testModelInfoDefaultsAndHelpers() {
+        let info = model("acme/thing-1")
+        XCTAssertEqual(info.provider, ProviderID("acme"))
+        XCTAssertEqual(info.upstreamName, "thing-1")
+        XCTAssertEqual(info.modelName, "thing-1")
+        XCTAssertEqual(info.effectiveMaxInputTokens, 1_000)
+        XCTAssertTrue(info.has(.text))
+        XCTAssertFalse(info.has([.text, .vision]))
+        XCTAssertEqual(ModelRegistry.builtIn.model(id: "openai/gpt-5")?.effectiveMaxInputTokens, 272_000)
+    }
+
+    func testWholeRegistryFilterCounts() {
+        let registry = ModelRegistry.builtIn
+        XCTAssertEqual(registry.filter(ModelFilter(providers: [.anthropic, .openai])).count, 31)
+        XCTAssertEqual(registry.filter(ModelFilter(providers: [.anthropic], allOf: [.vision],
+                                                   maxInputPrice: TokenPrice(usdPerMillion: "3"))).map(\.id),
+                       ["anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.5", "anthropic/claude-sonnet-4.6"])
+        XCTAssertEqual(registry.filter(ModelFilter(anyOf: [.audioIn, .videoIn])).count, 4)
+        // 3 Claude + 4 OpenAI (codex x3, 5.1-thinking) + 5 Gemini + sonar-reasoning-pro.
+        XCTAssertEqual(registry.filter(ModelFilter(allOf: [.thinking], original: true)).count, 13)
+    }
+
+    /// The gateway's pre-flight path with registry data: gpt-5-pro asked for 100,000 tokens is refused.
+    func testEstimatorWithRegistryModels() throws {
+        let pro = try XCTUnwrap(ModelRegistry.builtIn.model(id: "openai/gpt-5-pro"))
+        let decision = CreditEstimator.standard.preflight(promptBytes: 400, maxOutputTokens: 100_000,
+                                                          pricing: pro.pricing, defaultMaxOutputTokens: pro.maxOutputTokens)
+        // 100 x $15 + 100,000 x $120 per 1M = $0.0015 + $12 = $12.0015 -> 1,920.24 credits.
+        XCTAssertEqual(decision, .exceedsCap(estimate: MicroCredits(decimalString: "1920.24")!, cap: MicroCredits(credits: 100)))
+        let haiku = try XCTUnwrap(ModelRegistry.builtIn.model(id: "anthropic/claude-haiku-4.5"))
+        // 1,000 bytes = 250 tokens; no max_tokens: min(64,000, 4,096). 250 x $1 + 4,096 x $5 = $0.020730 -> 3.3168.
+        let estimate = CreditEstimator.standard.estimate(promptBytes: 1_000, maxOutputTokens: nil, pricing: haiku.pricing,
+                                                         defaultMaxOutputTokens: haiku.maxOutputTokens)
+        XCTAssertEqual(estimate.decimalString, "3.3168")
+    }
+}
