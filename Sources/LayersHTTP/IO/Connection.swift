@@ -494,7 +494,7 @@ final class Connection: @unchecked Sendable {
     func shutdownGracefully() {
         shutdownRequested = true
         keepAlive = false
-        if exchange == nil && phase == .idle && outputPending == 0 {
+        if exchange == nil && (phase == .idle || phase == .closing) && outputPending == 0 {
             closeNow(reason: .shutdown)
         }
     }

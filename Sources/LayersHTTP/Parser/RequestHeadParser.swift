@@ -85,13 +85,14 @@ enum RequestHeadParser {
         if sawTransferEncoding {
             if contentLength != nil { throw .contentLengthWithTransferEncoding }
             if version == .http1_0 { throw .transferEncodingInHTTP10 }
-            guard transferEncoding.last == "chunked" else {
-                // Without chunked last the body length is unknowable for a request.
-                if transferEncoding.allSatisfy({ knownCodings.contains($0) }) { throw .unsupportedTransferEncoding }
-                throw .invalidTransferEncoding
-            }
+            // RFC 9112 6.3: without chunked as the final coding a request's body length is unknowable: 400.
+            guard transferEncoding.last == "chunked" else { throw .invalidTransferEncoding }
             guard transferEncoding.count == 1 else {
                 if transferEncoding.dropLast().contains("chunked") { throw .invalidTransferEncoding }
+                // A coding we do not implement under chunked (e.g. gzip): 501 (RFC 9112 6.1).
+                guard transferEncoding.dropLast().allSatisfy({ knownCodings.contains($0) }) else {
+                    throw .invalidTransferEncoding
+                }
                 throw .unsupportedTransferEncoding
             }
             framing = .chunked
