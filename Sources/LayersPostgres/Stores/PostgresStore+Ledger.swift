@@ -1,0 +1,107 @@
+import Foundation
+import LayersCore
+import LayersCredits
+
+extension PostgresStore: CreditLedger {
+    public func reserve(requestID: String, userID: UserID, amount: MicroCredits, ttl: Duration) async throws
+        -> ReservationOutcome
+    {
+        guard !requestID.isEmpty else { throw StoreError.invalidArgument("empty request id") }
+        guard amount >= .zero else { throw StoreError.invalidArgument("amount must be >= 0") }
+        let c = ttl.components
+        let seconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+        return try await run(user: userID, amount: amount, requestID: requestID) { conn in
+            let row = try conn.query("""
+                SELECT outcome, amount, state, created_at, expires_at, available FROM reserve_credits($1, $2, $3, $4)
+                """, [requestID, userID, amount, seconds]).row(0)
+            let outcome = try row.requiredString(0)
+            if outcome == "insufficient" {
+                return .insufficient(available: MicroCredits(rawValue: try row.requiredInt64(5)), required: amount)
+            }
+            guard let state = Reservation.State(rawValue: try row.requiredString(2)) else {
+                throw PostgresError(.decoding, message: "unknown reservation state")
+            }
+            let reservation = Reservation(
+                requestID: requestID, userID: userID, amount: MicroCredits(rawValue: try row.requiredInt64(1)),
+                state: state, createdAt: try row.requiredDate(3), expiresAt: try row.requiredDate(4))
+            return .reserved(reservation, replayed: outcome == "replayed")
+        }
+    }
+
+    public func settle(_ settlement: Settlement) async throws -> SettlementOutcome {
+        let u = settlement.usage
+        guard !u.requestID.isEmpty else { throw StoreError.invalidArgument("empty request id") }
+        guard settlement.charge >= .zero else { throw StoreError.invalidArgument("charge must be >= 0") }
+        let parameters: [any PostgresEncodable & Sendable] = [
+            u.requestID, u.userID, settlement.charge, u.apiKeyID, u.project, u.metadataJSON, u.provider, u.model,
+            u.promptTokens, u.cachedTokens, u.cacheWriteTokens, u.completionTokens, u.reasoningTokens, u.baseCost,
+            u.credits, u.marginBps, u.latencyMs, u.ttftMs, u.status, u.errorCode, u.isTest, u.isStream, u.createdAt,
+        ]
+        return try await run(user: u.userID, requestID: u.requestID) { conn in
+            let row = try conn.query("""
+                SELECT charged, uncollected, released, balance_after, replayed FROM settle_credits(
+                    $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                    $21, $22, $23)
+                """, parameters).row(0)
+            return SettlementOutcome(
+                requestID: u.requestID, charged: MicroCredits(rawValue: try row.requiredInt64(0)),
+                uncollected: MicroCredits(rawValue: try row.requiredInt64(1)),
+                released: MicroCredits(rawValue: try row.requiredInt64(2)),
+                balanceAfter: MicroCredits(rawValue: try row.requiredInt64(3)), replayed: try row.requiredBool(4))
+        }
+    }
+
+    public func release(requestID: String) async throws -> Bool {
+        try await run(requestID: requestID) { conn in
+            try conn.query("SELECT release_credits($1)", [requestID]).row(0).requiredBool(0)
+        }
+    }
+
+    public func sweepExpiredReservations(now: Date) async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await run { conn in
+                try conn.query("SELECT sweep_expired_reservations($1, 1000)", [now]).row(0).requiredInt(0)
+            }
+            total += n
+            if n < 1000 { return total }
+        }
+    }
+
+    public func reservation(requestID: String) async throws -> Reservation? {
+        try await run { conn in
+            let result = try conn.query("""
+                SELECT request_id, user_id, amount, state, created_at, expires_at FROM credit_reservations
+                WHERE request_id = $1
+                """, [requestID])
+            guard result.count > 0 else { return nil }
+            let row = result.row(0)
+            guard let state = Reservation.State(rawValue: try row.requiredString(3)) else {
+                throw PostgresError(.decoding, message: "unknown reservation state")
+            }
+            return Reservation(requestID: try row.requiredString(0), userID: UserID(try row.requiredUUID(1)),
+                               amount: MicroCredits(rawValue: try row.requiredInt64(2)), state: state,
+                               createdAt: try row.requiredDate(4), expiresAt: try row.requiredDate(5))
+        }
+    }
+
+    public func ledgerEntries(userID: UserID, limit: Int) async throws -> [LedgerEntry] {
+        try await run { conn in
+            try conn.query("""
+                SELECT id, user_id, kind, amount, request_id, external_ref, note, balance_after, reserved_after,
+                       created_at
+                FROM credit_ledger WHERE user_id = $1 ORDER BY id DESC LIMIT $2
+                """, [userID, max(0, limit)]).rows.map { row in
+                guard let kind = LedgerEntry.Kind(rawValue: try row.requiredString(2)) else {
+                    throw PostgresError(.decoding, message: "unknown ledger kind")
+                }
+                return LedgerEntry(
+                    id: try row.requiredInt64(0), userID: UserID(try row.requiredUUID(1)), kind: kind,
+                    amount: MicroCredits(rawValue: try row.requiredInt64(3)), requestID: row.string(4),
+                    externalRef: row.string(5), note: row.string(6),
+                    balanceAfter: MicroCredits(rawValue: try row.requiredInt64(7)),
+                    reservedAfter: MicroCredits(rawValue: try row.requiredInt64(8)), createdAt: try row.requiredDate(9))
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import LayersCore
+import LayersPostgres
+import XCTest
+
+/// The store conformance suite against PostgreSQL: every procedure, idempotent retries, the sweeper,
+/// and 200 concurrent reserve/settle pairs.
+final class PostgresStoreTests: XCTestCase {
+    private var store: PostgresStore?
+
+    override func tearDown() async throws {
+        store?.pool.shutdown()
+        store = nil
+    }
+
+    private func suite() async throws -> StoreConformance {
+        let store = try await PostgresTestSupport.store(poolSize: 16)
+        self.store = store
+        return StoreConformance(stores: store.asStores(keyCacheTTL: nil))
+    }
+
+    func testUsersAndAccounts() async throws { try await suite().usersAndAccounts() }
+    func testAddAndDeductCredits() async throws { try await suite().addAndDeductCredits() }
+    func testAPIKeys() async throws { try await suite().apiKeys() }
+    func testReserveSettleRelease() async throws { try await suite().reserveSettleRelease() }
+    func testSettleOverrunPolicy() async throws { try await suite().settleOverrunPolicy() }
+    func testSweeperReleasesExpiredHolds() async throws { try await suite().sweeperReleasesExpiredHolds() }
+    func testRecordUsageWithoutCharge() async throws { try await suite().recordUsageWithoutCharge() }
+    func testUsageQueries() async throws { try await suite().usageQueries() }
+    func testConcurrentReserveSettle() async throws { try await suite().concurrentReserveSettle(pairs: 200) }
+
+    func testLedgerMatchesBalancesEverywhere() async throws {
+        let store = try await PostgresTestSupport.store(poolSize: 1)
+        self.store = store
+        let mismatches = try await store.pool.withConnection { conn in
+            try conn.query("""
+                SELECT count(*) FROM credit_ledger_audit WHERE balance <> ledger_balance OR reserved <> ledger_reserved
+                """).row(0).requiredInt64(0)
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+
+    func testLedgerIsAppendOnly() async throws {
+        let store = try await PostgresTestSupport.store(poolSize: 1)
+        self.store = store
+        let user = try await store.createUser(NewUser())
+        _ = try await store.addCredits(userID: user.id, amount: .init(rawValue: 5), externalRef: nil, note: nil)
+        do {
+            try await store.pool.withConnection { conn in
+                try conn.query("UPDATE credit_ledger SET amount = 0 WHERE user_id = $1", [user.id])
+                return ()
+            }
+            XCTFail("ledger row updated")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.sqlState, "LY403")
+        }
+    }
+}
