@@ -117,3 +117,28 @@ final class MoneyTypesTests: XCTestCase {
         XCTAssertEqual(MarginPolicy.standard.margin(for: "x/y"), .default)
     }
 }
+
+final class CodableTests: XCTestCase {
+    func testTokenUsageDecodesLeniently() throws {
+        let usage = try JSONDecoder().decode(TokenUsage.self, from: Data(#"{"promptTokens":10,"completionTokens":5}"#.utf8))
+        XCTAssertEqual(usage, TokenUsage(promptTokens: 10, completionTokens: 5))
+        XCTAssertEqual(usage.requestCount, 1)
+        let full = TokenUsage(promptTokens: 9, cachedReadTokens: 1, cacheWrite5mTokens: 2, cacheWrite1hTokens: 3,
+                              completionTokens: 4, reasoningTokens: 2, webSearchRequests: 1, imageCount: 2,
+                              imageSize: "1024x1024", imageQuality: "hd", searchContextSize: .medium, requestCount: 2)
+        XCTAssertEqual(try JSONDecoder().decode(TokenUsage.self, from: JSONEncoder().encode(full)), full)
+    }
+
+    func testMarginPolicyDecodesThroughInit() throws {
+        let policy = try JSONDecoder().decode(MarginPolicy.self,
+                                              from: Data(#"{"modelOverrides":{"OpenAI/GPT-4o":2500}}"#.utf8))
+        XCTAssertEqual(policy.defaultMargin, .default)
+        XCTAssertEqual(policy.margin(for: "openai/gpt-4o"), Margin(percent: 25))
+    }
+
+    func testCostBreakdownRoundTrips() throws {
+        let result = CreditCalculator.cost(usage: TokenUsage(promptTokens: 2_000, completionTokens: 1_000),
+                                           pricing: ModelPricing(usdPerMillionInput: "3", output: "15"))
+        XCTAssertEqual(try JSONDecoder().decode(CostBreakdown.self, from: JSONEncoder().encode(result)), result)
+    }
+}

@@ -134,6 +134,9 @@ final class ModelRegistryConstructionTests: XCTestCase {
         XCTAssertTrue(info.has(.text))
         XCTAssertFalse(info.has([.text, .vision]))
         XCTAssertEqual(ModelRegistry.builtIn.model(id: "openai/gpt-5")?.effectiveMaxInputTokens, 272_000)
+        let imageServers = ModelRegistry.builtIn.all.filter(\.generatesImages)
+        XCTAssertEqual(imageServers.count, 26, "24 image models + 2 Gemini image chat models")
+        XCTAssertTrue(imageServers.contains { $0.id == "google/gemini-2.5-flash-image" })
     }
 
     func testWholeRegistryFilterCounts() {

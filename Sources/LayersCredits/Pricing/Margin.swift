@@ -83,6 +83,15 @@ public struct MarginPolicy: Sendable, Hashable, Codable {
     /// The default policy: 60% for every model.
     public static let standard = MarginPolicy()
 
+    enum CodingKeys: String, CodingKey { case defaultMargin, modelOverrides }
+
+    /// Decodes through `init`, so model ids are normalised to lower case.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(defaultMargin: try c.decodeIfPresent(Margin.self, forKey: .defaultMargin) ?? .default,
+                  modelOverrides: try c.decodeIfPresent([String: Margin].self, forKey: .modelOverrides) ?? [:])
+    }
+
     /// The effective margin for a model, given optional user- and key-level overrides.
     public func margin(for modelID: String, userMargin: Margin? = nil, keyMargin: Margin? = nil) -> Margin {
         if let keyMargin { return keyMargin }

@@ -80,4 +80,26 @@ public struct TokenUsage: Sendable, Hashable, Codable {
 
     /// Output tokens that are not reasoning tokens (the visible answer).
     public var visibleCompletionTokens: Int { max(0, completionTokens - reasoningTokens) }
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens, cachedReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, completionTokens,
+             reasoningTokens, webSearchRequests, imageCount, imageSize, imageQuality, searchContextSize, requestCount
+    }
+
+    /// Decodes leniently: every missing count is 0 and a missing `requestCount` is 1, as in `init`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(promptTokens: try c.decodeIfPresent(Int.self, forKey: .promptTokens) ?? 0,
+                  cachedReadTokens: try c.decodeIfPresent(Int.self, forKey: .cachedReadTokens) ?? 0,
+                  cacheWrite5mTokens: try c.decodeIfPresent(Int.self, forKey: .cacheWrite5mTokens) ?? 0,
+                  cacheWrite1hTokens: try c.decodeIfPresent(Int.self, forKey: .cacheWrite1hTokens) ?? 0,
+                  completionTokens: try c.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0,
+                  reasoningTokens: try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? 0,
+                  webSearchRequests: try c.decodeIfPresent(Int.self, forKey: .webSearchRequests) ?? 0,
+                  imageCount: try c.decodeIfPresent(Int.self, forKey: .imageCount) ?? 0,
+                  imageSize: try c.decodeIfPresent(String.self, forKey: .imageSize),
+                  imageQuality: try c.decodeIfPresent(String.self, forKey: .imageQuality),
+                  searchContextSize: try c.decodeIfPresent(SearchContextSize.self, forKey: .searchContextSize),
+                  requestCount: try c.decodeIfPresent(Int.self, forKey: .requestCount) ?? 1)
+    }
 }

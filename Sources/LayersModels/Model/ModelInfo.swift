@@ -64,6 +64,10 @@ public struct ModelInfo: Sendable, Hashable, Identifiable {
     /// True when the model has `capability`.
     public func has(_ capability: Capability) -> Bool { capabilities.contains(capability) }
 
+    /// True for models the image endpoint can serve: image models and chat models with
+    /// `image-gen` (Gemini image models).
+    public var generatesImages: Bool { kind == .image || capabilities.contains(.imageGen) }
+
     /// The part of the id after `provider/` ("claude-sonnet-4.5").
     public var modelName: String { ModelInfo.modelPart(of: id) }
 
