@@ -166,11 +166,13 @@ public struct ChatCompletionChunk: Sendable, Hashable {
             writer.writeRaw(",\"usage\":")
             usage.write(to: &writer)
         }
-        for (key, value) in extraFields {
-            writer.writeRaw(",")
-            writer.writeString(key)
-            writer.writeRaw(":")
-            writer.write(value)
+        if !extraFields.isEmpty {
+            for (key, value) in extraFields {
+                writer.writeRaw(",")
+                writer.writeString(key)
+                writer.writeRaw(":")
+                writer.write(value)
+            }
         }
         writer.writeRaw("}")
     }
@@ -210,12 +212,14 @@ public struct ChatCompletionChunk: Sendable, Hashable {
             }
             writer.writeRaw("]")
         }
-        for (name, value) in delta.extraFields {
-            writer.writeRaw(first ? "" : ",")
-            first = false
-            writer.writeString(name)
-            writer.writeRaw(":")
-            writer.write(value)
+        if !delta.extraFields.isEmpty {
+            for (name, value) in delta.extraFields {
+                writer.writeRaw(first ? "" : ",")
+                first = false
+                writer.writeString(name)
+                writer.writeRaw(":")
+                writer.write(value)
+            }
         }
         writer.writeRaw("}")
     }

@@ -97,11 +97,13 @@ public struct OpenAIUsage: Sendable, Hashable {
         writer.writeRaw("},\"completion_tokens_details\":{\"reasoning_tokens\":")
         writer.writeRaw(String(reasoningTokens))
         writer.writeRaw("}")
-        for (key, value) in extraFields {
-            writer.writeRaw(",")
-            writer.writeString(key)
-            writer.writeRaw(":")
-            writer.write(value)
+        if !extraFields.isEmpty {
+            for (key, value) in extraFields {
+                writer.writeRaw(",")
+                writer.writeString(key)
+                writer.writeRaw(":")
+                writer.write(value)
+            }
         }
         writer.writeRaw("}")
     }

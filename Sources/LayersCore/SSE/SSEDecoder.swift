@@ -116,7 +116,8 @@ public struct SSEDecoder: Sendable {
         var lineStart = index
         while index < count {
             let byte = buffer[index]
-            if byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
+            // One comparison rejects almost every byte: CR (13) and LF (10) are both below 14.
+            if byte > 13 || (byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r")) {
                 index += 1
                 continue
             }
