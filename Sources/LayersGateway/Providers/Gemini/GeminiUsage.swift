@@ -1,0 +1,28 @@
+import LayersCore
+import LayersCredits
+
+/// Gemini `usageMetadata` -> the normalised record. `promptTokenCount` INCLUDES cached tokens; thoughts are billed
+/// as output, so completion = candidates + thoughts; tool-use prompt tokens are input.
+enum GeminiUsage {
+    static func tokenUsage(_ metadata: JSONValue?, images: Int = 0, searches: Int = 0) -> TokenUsage {
+        let thoughts = metadata?["thoughtsTokenCount"]?.intValue ?? 0
+        return TokenUsage(
+            promptTokens: (metadata?["promptTokenCount"]?.intValue ?? 0) + (metadata?["toolUsePromptTokenCount"]?.intValue ?? 0),
+            cachedReadTokens: metadata?["cachedContentTokenCount"]?.intValue ?? 0,
+            completionTokens: (metadata?["candidatesTokenCount"]?.intValue ?? 0) + thoughts,
+            reasoningTokens: thoughts,
+            webSearchRequests: searches,
+            imageCount: images)
+    }
+}
+
+/// Gemini `finishReason` -> OpenAI `finish_reason`.
+func geminiFinishReason(_ reason: String?, hasToolCalls: Bool) -> String? {
+    switch reason {
+    case nil: return nil
+    case "STOP"?, "FINISH_REASON_UNSPECIFIED"?, "OTHER"?, "MALFORMED_FUNCTION_CALL"?, "UNEXPECTED_TOOL_CALL"?:
+        return hasToolCalls ? "tool_calls" : "stop"
+    case "MAX_TOKENS"?: return "length"
+    default: return "content_filter"  // SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII, IMAGE_SAFETY, ...
+    }
+}

@@ -1,0 +1,109 @@
+import LayersCore
+import LayersCredits
+
+/// Turns one provider's SSE events into OpenAI chunks. One value per stream, used by one consumer.
+protocol StreamTranslator: Sendable {
+    /// Translates one upstream event into zero or more chunks (appended to `chunks`).
+    /// Throws a `LayersError` for an error the provider reports mid-stream.
+    mutating func translate(_ event: SSEEvent, into chunks: inout [JSONObject]) throws
+    /// The upstream body ended: append the closing chunks (finish reason, usage), or throw if the stream was cut
+    /// before the provider's final event.
+    mutating func finish(into chunks: inout [JSONObject]) throws
+    /// Usage so far (estimated output when the provider has not reported it yet).
+    var usage: TokenUsage { get }
+    var usageIsEstimated: Bool { get }
+    /// True once the provider's final event arrived.
+    var completed: Bool { get }
+    var finishReason: String? { get }
+}
+
+/// Drives one stream: upstream bytes -> SSE events -> translator -> chunks. Single consumer (not Sendable).
+final class StreamDriver<Translator: StreamTranslator> {
+    private var body: UpstreamStream.Body.Iterator
+    private var decoder = SSEDecoder()
+    private var translator: Translator
+    private var pending: [JSONObject] = []
+    private var pendingIndex = 0
+    private var done = false
+    private let state: StreamState
+    private let context: ProviderContext
+
+    init(upstream: UpstreamStream, translator: Translator, state: StreamState, context: ProviderContext) {
+        self.body = upstream.body.makeAsyncIterator()
+        self.translator = translator
+        self.state = state
+        self.context = context
+    }
+
+    func next() async throws -> JSONObject? {
+        while true {
+            if pendingIndex < pending.count {
+                pendingIndex += 1
+                return pending[pendingIndex - 1]
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            if done { return nil }
+            do {
+                if let bytes = try await body.next() {
+                    try decoder.feed(bytes) { event in try self.translator.translate(event, into: &self.pending) }
+                } else {
+                    if let last = decoder.finish() { try translator.translate(last, into: &pending) }
+                    try translator.finish(into: &pending)
+                    done = true
+                }
+                publish()
+            } catch {
+                done = true
+                publish()
+                throw context.map(error)
+            }
+        }
+    }
+
+    private func publish() {
+        let t = translator
+        state.update {
+            $0.usage = t.usage
+            $0.completed = t.completed
+            $0.estimated = t.usageIsEstimated
+            $0.finishReason = t.finishReason
+        }
+    }
+}
+
+extension ChatCompletionStream {
+    /// Wraps an accepted upstream stream with a translator.
+    init<T: StreamTranslator>(upstream: UpstreamStream, translator: T, context: ProviderContext,
+                              providerRequestID: String?, clientRequestedUsage: Bool) {
+        let state = StreamState(upstream: upstream)
+        state.update { $0.usage = translator.usage; $0.estimated = translator.usageIsEstimated }
+        self.init(provider: context.provider, providerRequestID: providerRequestID,
+                  clientRequestedUsage: clientRequestedUsage, state: state) {
+            let driver = StreamDriver(upstream: upstream, translator: translator, state: state, context: context)
+            return Iterator(pull: { try await driver.next() })
+        }
+    }
+}
+
+/// Builds OpenAI `chat.completion.chunk` objects for one stream.
+struct ChunkFactory: Sendable {
+    var id: String
+    var created: Int
+    var model: String
+
+    func chunk(delta: JSONObject, finishReason: String? = nil, index: Int = 0) -> JSONObject {
+        let choice: JSONObject = [
+            "index": JSONValue(index),
+            "delta": .object(delta),
+            "finish_reason": finishReason.map(JSONValue.string) ?? .null,
+        ]
+        return ["id": .string(id), "object": "chat.completion.chunk", "created": JSONValue(created),
+                "model": .string(model), "choices": [.object(choice)]]
+    }
+
+    func usageChunk(_ usage: JSONValue) -> JSONObject {
+        ["id": .string(id), "object": "chat.completion.chunk", "created": JSONValue(created),
+         "model": .string(model), "choices": [], "usage": usage]
+    }
+}
