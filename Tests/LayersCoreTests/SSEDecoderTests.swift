@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import LayersCore
 
@@ -204,5 +205,56 @@ final class SSEDecoderTests: XCTestCase {
         var decoder = SSEDecoder()
         let lazy = "data: lazy\n\n".utf8.lazy.map { $0 }
         XCTAssertEqual(try decoder.decode(lazy), [SSEEvent(data: "lazy")])
+    }
+}
+
+/// Randomised (but seeded, so reproducible) round trips: random events, encoded with random
+/// line endings and comments, fed in random-sized reads, must decode to the same events.
+final class SSERandomRoundTripTests: XCTestCase {
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func testRandomStreams() throws {
+        var rng = SplitMix64(state: 20_261_125)
+        let alphabet = Array("ab {}\":,é🚀[]DONE\n\r".unicodeScalars)
+        for _ in 0..<300 {
+            var events: [SSEEvent] = []
+            var bytes: [UInt8] = []
+            if Bool.random(using: &rng) { bytes += [0xEF, 0xBB, 0xBF] }
+            var lastID: String? = nil
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                let length = Int.random(in: 0...12, using: &rng)
+                var data = String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &rng)! }))
+                // Our encoder maps CRLF/CR to LF; the decoder returns LF-joined lines.
+                data = data.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                let name: String? = Bool.random(using: &rng) ? "evt\(Int.random(in: 0...9, using: &rng))" : nil
+                if Int.random(in: 0...3, using: &rng) == 0 { lastID = "id\(Int.random(in: 0...99, using: &rng))" }
+                let event = SSEEvent(event: name, data: data, id: lastID)
+                events.append(event)
+                var encoded = SSEEncoder.encode(event)
+                let ending = ["\n", "\r\n", "\r"].randomElement(using: &rng)!
+                encoded = Array(String(decoding: encoded, as: UTF8.self)
+                    .replacingOccurrences(of: "\n", with: ending).utf8)
+                if Bool.random(using: &rng) { bytes += Array(": comment\(ending)".utf8) }
+                bytes += encoded
+            }
+            var decoder = SSEDecoder()
+            var decoded: [SSEEvent] = []
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + Int.random(in: 1...17, using: &rng))
+                decoded += try decoder.decode(bytes[offset..<end])
+                offset = end
+            }
+            XCTAssertEqual(decoded, events, String(decoding: bytes, as: UTF8.self))
+        }
     }
 }
