@@ -66,14 +66,18 @@ struct ModelOverrideApplier {
             }
         }
         if let removals = file.remove {
+            var removed = Set<String>()
             for (index, id) in removals.enumerated() {
-                guard let position = positions[id.lowercased()] else {
+                let key = id.lowercased()
+                guard positions[key] != nil else {
                     throw ModelOverrideError(id: id, field: "remove[\(index)]", reason: "names no known model")
                 }
-                models[position].id = ""  // tombstone, filtered below
-                positions[id.lowercased()] = nil
+                guard !removed.contains(key) else {
+                    throw ModelOverrideError(id: id, field: "remove[\(index)]", reason: "is listed twice")
+                }
+                removed.insert(key)
             }
-            models.removeAll { $0.id.isEmpty }
+            models.removeAll { removed.contains($0.id.lowercased()) }
         }
         // Aliases must not point at two models.
         var owners: [String: String] = [:]
