@@ -1,2 +1,7 @@
+// layers-server: a thin wrapper; everything lives in the LayersServer library.
+import Foundation
 import LayersServer
-print("layers-server")
+
+let status = await LayersCommandLine.run(Array(CommandLine.arguments.dropFirst()),
+                                         environment: ProcessInfo.processInfo.environment)
+exit(status)

@@ -17,10 +17,7 @@ public struct SandboxBackend: ChatBackend {
         simulator.answer(request: call.body, model: call.model.id, supportsReasoning: call.model.has(.thinking))
     }
 
-    static func created(_ answer: SandboxAnswer) -> Int {
-        // Deterministic but plausible: a fixed epoch plus a value from the answer id.
-        1_735_689_600 + Int(answer.id.utf8.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) } % 10_000_000)
-    }
+    static func created(_ answer: SandboxAnswer) -> Int { Int(Date().timeIntervalSince1970) }
 
     public func complete(_ call: ChatCall) async throws -> ChatResult {
         let a = answer(call)

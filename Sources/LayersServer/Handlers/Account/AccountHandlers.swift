@@ -25,7 +25,7 @@ struct AccountHandlers: Sendable {
     func usage(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         let report = try await UsageReport(usage: services.stores.usage)
-            .build(context.request, userID: principal.userID)
+            .build(context.request, userID: principal.userID, includeTestByDefault: principal.isTest)
         return .json(report)
     }
 

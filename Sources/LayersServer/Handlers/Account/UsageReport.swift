@@ -12,8 +12,10 @@ import LayersHTTP
 struct UsageReport: Sendable {
     let usage: any UsageStore
 
-    func build(_ request: HTTPRequest, userID: UserID?, now: Date = Date()) async throws -> JSONValue {
-        var query = try Self.query(request, now: now)
+    /// `includeTestByDefault`: whether rows of test keys count when the request does not say (`include_test`).
+    func build(_ request: HTTPRequest, userID: UserID?, includeTestByDefault: Bool = false,
+               now: Date = Date()) async throws -> JSONValue {
+        var query = try Self.query(request, now: now, includeTestByDefault: includeTestByDefault)
         query.userID = userID
         let limit = try Self.intParam(request, "limit", default: 50, range: 1...500)
         async let totals = usage.usageTotals(query)
@@ -56,7 +58,7 @@ struct UsageReport: Sendable {
         })
     }
 
-    static func query(_ request: HTTPRequest, now: Date) throws -> UsageQuery {
+    static func query(_ request: HTTPRequest, now: Date, includeTestByDefault: Bool = false) throws -> UsageQuery {
         var from: Date
         var to = now.addingTimeInterval(1)
         if let text = request.queryValue("to") { to = try date(text, param: "to") }
@@ -79,7 +81,11 @@ struct UsageReport: Sendable {
             }
             query.apiKeyID = id
         }
-        query.includeTest = ["true", "1", "yes"].contains(request.queryValue("include_test")?.lowercased() ?? "")
+        if let flag = request.queryValue("include_test")?.lowercased() {
+            query.includeTest = ["true", "1", "yes"].contains(flag)
+        } else {
+            query.includeTest = includeTestByDefault
+        }
         return query
     }
 

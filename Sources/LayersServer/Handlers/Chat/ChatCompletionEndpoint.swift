@@ -29,7 +29,7 @@ struct ChatCompletionEndpoint: Sendable {
                                                                  latencyMs: latency, ttftMs: nil))
         var response = result.response
         response["model"] = .string(model.id)
-        response["usage"] = UsageJSON.render(result.usage)
+        response["usage"] = OpenAIUsage(result.usage).toJSON()
         response["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
                                           isTest: principal.isTest, requestID: context.requestID).json
         return .json(response)
@@ -99,7 +99,7 @@ struct ChatCompletionEndpoint: Sendable {
             usageChunk["created"] = lastChunk?["created"] ?? .number(JSONNumber(Int(Date().timeIntervalSince1970)))
             usageChunk["model"] = .string(model.id)
             usageChunk["choices"] = .array([])
-            usageChunk["usage"] = UsageJSON.render(usage)
+            usageChunk["usage"] = OpenAIUsage(usage).toJSON()
             usageChunk["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
                                                 isTest: isTest, requestID: requestID).json
             try await writer.writeEvent(data: JSONValue.object(usageChunk).serialized())

@@ -50,6 +50,10 @@ public struct ValidateStep: PipelineStep {
                                                  param: "messages[\(i)].tool_call_id")
             }
         }
+        if case .object(let object) = body {
+            let limits = ChatRequestLimits(maxMessages: maxMessages, maxContentLength: maxMessageCharacters)
+            try ChatRequestValidator(limits: limits).validate(ChatCompletionRequest(unchecked: object))
+        }
         try checkTypes(body)
         return body
     }

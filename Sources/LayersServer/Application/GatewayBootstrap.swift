@@ -1,0 +1,60 @@
+import Foundation
+import LayersCore
+import LayersCredits
+import LayersGateway
+import LayersModels
+import LayersPostgres
+
+/// Builds a running gateway's parts from its configuration: stores (PostgreSQL when `DATABASE_URL` is set, else
+/// in memory), the model registry and tier table (with their override files), and the provider router.
+public struct GatewayBootstrap: Sendable {
+    public let configuration: ServerConfiguration
+    public let stores: LayersStores
+    public let storageName: String
+    public let registry: ModelRegistry
+    public let tiers: TierTable
+    public let postgres: PostgresStore?
+
+    /// Opens the stores. With `migrate`, pending migrations are applied first (PostgreSQL only).
+    public static func open(_ configuration: ServerConfiguration, migrate: Bool = false) async throws -> GatewayBootstrap {
+        var registry = ModelRegistry.builtIn
+        if let path = configuration.modelsFile {
+            do { registry = try registry.applying(overridesFile: path) } catch {
+                throw ConfigurationError("LAYERS_MODELS_FILE", String(describing: error))
+            }
+        }
+        var tiers = TierTable.defaults
+        if let path = configuration.tiersFile {
+            do { tiers = try tiers.applying(overridesFile: path) } catch {
+                throw ConfigurationError("LAYERS_TIERS_FILE", String(describing: error))
+            }
+        }
+        if let url = configuration.databaseURL {
+            let pg = try await PostgresStore.connect(databaseURL: url, poolSize: configuration.databasePoolSize,
+                                                     migrate: migrate)
+            let ttl: Duration? = configuration.keyCacheSeconds > 0 ? .seconds(configuration.keyCacheSeconds) : nil
+            return GatewayBootstrap(configuration: configuration, stores: pg.asStores(keyCacheTTL: ttl),
+                                    storageName: "postgresql", registry: registry, tiers: tiers, postgres: pg)
+        }
+        return GatewayBootstrap(configuration: configuration, stores: InMemoryStore().asStores(),
+                                storageName: "memory", registry: registry, tiers: tiers, postgres: nil)
+    }
+
+    /// The services of a serving gateway, with real providers for live keys.
+    public func services() throws -> GatewayServices {
+        let providerConfiguration: ProviderConfiguration
+        do { providerConfiguration = try ProviderConfiguration.fromEnvironment(configuration.environment) } catch {
+            throw ConfigurationError("providers", String(describing: error))
+        }
+        let router = ProviderRouter(configuration: providerConfiguration, registry: registry,
+                                    http: UpstreamHTTPClient())
+        let pg = postgres
+        return GatewayServices(
+            configuration: configuration, stores: stores, registry: registry, tiers: tiers,
+            liveBackend: ProviderBackend(router: router), storageName: storageName,
+            databaseCheck: { await pg?.isReachable() ?? true })
+    }
+
+    /// Account operations (for the CLI).
+    public var operations: AccountOperations { AccountOperations(stores: stores, tiers: tiers) }
+}

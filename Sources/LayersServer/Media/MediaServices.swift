@@ -1,0 +1,65 @@
+import LayersCore
+import LayersGateway
+import LayersModels
+
+/// What the image, embeddings and `/v1/messages` endpoints share: the image and embeddings services (built from
+/// the same environment as the chat providers, and on the same upstream HTTP client), and the Anthropic
+/// endpoint used for faithful `/v1/messages` pass-through.
+struct MediaServices: Sendable {
+    let images: ImageGenerationService
+    let embeddings: EmbeddingsService
+    /// Anthropic's endpoint when its key is set (pass-through for Anthropic models); nil otherwise.
+    let anthropic: ProviderEndpoint?
+    let http: UpstreamHTTPClient
+
+    init(services: GatewayServices) {
+        let router = (services.liveBackend as? ProviderBackend)?.router
+        let http = router?.http ?? UpstreamHTTPClient()
+        let settings = MediaProviderSettings(environment: services.configuration.environment)
+        let limits = ImageLimits(
+            maxPromptCharacters: Int(services.configuration.environment["LAYERS_IMAGE_MAX_PROMPT_CHARS"] ?? "") ?? 10_000,
+            maxImagesPerRequest: Int(services.configuration.environment["LAYERS_IMAGE_MAX_N"] ?? "") ?? 4)
+        self.http = http
+        self.images = ImageGenerationService(client: http, settings: settings, limits: limits)
+        self.embeddings = EmbeddingsService(client: http, settings: settings)
+        if let endpoint = router?.configuration.endpoint(for: "anthropic"), endpoint.isConfigured,
+           endpoint.api == .anthropic {
+            self.anthropic = endpoint
+        } else {
+            self.anthropic = nil
+        }
+    }
+}
+
+extension MediaError {
+    /// The gateway's error for a media failure (same status, code and message).
+    func layersError(provider: String, model: String) -> LayersError {
+        switch status {
+        case 429:
+            return .providerRateLimited(provider: provider, model: model, retryAfterSeconds: retryAfter.flatMap { Int($0) },
+                                        message: message)
+        case 502:
+            return .providerError(provider: provider, model: model, message: message)
+        case 503 where code == "provider_not_configured":
+            return .providerNotConfigured(provider: provider, model: model)
+        case 503:
+            return .providerOverloaded(provider: provider, model: model, retryAfterSeconds: nil)
+        case 504:
+            if code == "generation_timeout" {
+                return .upstreamTimeout(provider: provider, model: model, phase: .total)
+            }
+            return .upstreamTimeout(provider: provider, model: model, phase: .total)
+        case 499:
+            return .serviceUnavailable(message: "The request was cancelled.", retryAfterSeconds: nil)
+        default:
+            return .invalidRequest(message: message, param: param, code: code)
+        }
+    }
+}
+
+extension AnthropicInboundError {
+    /// The gateway's error for a `/v1/messages` validation failure.
+    var layersError: LayersError {
+        .invalidRequest(message: message, param: nil, code: "invalid_request")
+    }
+}
