@@ -100,6 +100,7 @@ final class ModelRegistryTests: XCTestCase {
             }
             if model.has(.imageGen) { XCTAssertNotNil(model.pricing.images, model.id) }
             if model.provider == .perplexity { XCTAssertNotNil(model.pricing.requestFees, model.id) }
+            if model.provider == .anthropic { XCTAssertEqual(model.pricing.perWebSearch, Picodollars(usd: "0.01"), model.id) }
         }
         XCTAssertEqual(Set(registry.all.filter { $0.has(.cache) }.map(\.provider)), [.anthropic])
         XCTAssertEqual(registry.model(id: "perplexity/sonar-reasoning-pro")?.reasoningOnly, true)

@@ -3,7 +3,14 @@ import LayersCredits
 extension BuiltInModels {
     /// Anthropic Claude. Cache writes: 5 min = 1.25 × input, 1 h = 2 × input; cache reads = 0.1 × input.
     /// `json` is emulated (forced tool) because the Messages API has no `response_format`.
-    static let anthropic: [ModelInfo] = [
+    /// Every Claude model also prices the web search server tool: $10 per 1,000 searches.
+    static let anthropic: [ModelInfo] = claude.map { model in
+        var model = model
+        model.pricing.perWebSearch = dollars("0.01")
+        return model
+    }
+
+    private static let claude: [ModelInfo] = [
         ModelInfo(
             id: "anthropic/claude-haiku-4.5", displayName: "Claude 4.5 Haiku",
             capabilities: [.text, .vision, .pdf, .tools, .json, .stream, .cache, .thinking],
