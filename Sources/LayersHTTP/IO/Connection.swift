@@ -412,6 +412,11 @@ final class Connection: @unchecked Sendable {
                 closingWriteShut = true
                 shutdown(fd, Int32(SHUT_WR))
                 phaseSince = loop.now
+                // During shutdown, do not linger for the client's EOF: the response is out, the FIN is sent.
+                if shutdownRequested && loop.isShuttingDown {
+                    closeNow(reason: .shutdown)
+                    return
+                }
             }
         } else if outputStart > 64 * 1024 {
             output.removeFirst(outputStart)

@@ -121,6 +121,17 @@ final class RawClient {
         return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     }
 
+    /// Reads and discards until the server closes; false if the 10 s read timeout hit first.
+    func waitForClose() -> Bool {
+        buffer = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
+        }
+    }
+
     /// Reads one response. `headRequest` / 1xx / 204 / 304 responses have no body.
     func readResponse(headRequest: Bool = false) throws -> Response {
         let head = try readUntil("\r\n\r\n")
