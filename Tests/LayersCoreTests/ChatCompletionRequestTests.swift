@@ -230,6 +230,27 @@ final class ChatCompletionRequestTests: XCTestCase {
         assertRejected(#"{"mirror_factory":{"base_cost_usd":"0.1"}}"#, param: "mirror_factory.base_cost_usd")
     }
 
+    func testOtherOpenAIFields() throws {
+        let request = try parse(#"{"model":"m","messages":[],"logprobs":true,"top_logprobs":3,"logit_bias":{"50256":-100},"modalities":["text","audio"],"audio":{"voice":"alloy","format":"wav"},"prediction":{"type":"content","content":"x"},"store":false,"service_tier":"flex","verbosity":"low","web_search_options":{"search_context_size":"high"},"prompt_cache_key":"k","safety_identifier":"s"}"#)
+        XCTAssertEqual(request.logprobs, true)
+        XCTAssertEqual(request.topLogprobs, 3)
+        XCTAssertEqual(request.logitBias, ["50256": -100])
+        XCTAssertEqual(request.modalities, ["text", "audio"])
+        XCTAssertEqual(request.audio?["voice"], "alloy")
+        XCTAssertEqual(request.prediction?["type"], "content")
+        XCTAssertEqual(request.store, false)
+        XCTAssertEqual(request.serviceTier, "flex")
+        XCTAssertEqual(request.verbosity, "low")
+        XCTAssertEqual(request.webSearchOptions?["search_context_size"], "high")
+        XCTAssertEqual(request.promptCacheKey, "k")
+        XCTAssertEqual(request.safetyIdentifier, "s")
+        XCTAssertTrue(request.unknownFields.isEmpty)
+        assertRejected(#"{"top_logprobs":21}"#, param: "top_logprobs")
+        assertRejected(#"{"logit_bias":[1]}"#, param: "logit_bias")
+        assertRejected(#"{"modalities":"text"}"#, param: "modalities")
+        assertRejected(#"{"logprobs":"yes"}"#, param: "logprobs")
+    }
+
     func testNullOptionalFieldsAreAccepted() throws {
         let request = try parse(#"{"model":"m","messages":[],"temperature":null,"tools":null,"stop":null,"user":null}"#)
         XCTAssertNil(request.temperature)
