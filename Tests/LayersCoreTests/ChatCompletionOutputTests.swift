@@ -167,3 +167,43 @@ final class ChatCompletionOutputTests: XCTestCase {
         try checkFixture("error_bodies.json", LayersErrorTests.examples.map { $0.0.openAIBody() })
     }
 }
+
+final class ChatCompletionAccumulatorTests: XCTestCase {
+    func testFoldsChunksIntoAResponse() {
+        var accumulator = ChatCompletionAccumulator()
+        for chunk in ChatCompletionOutputTests.chunks { accumulator.add(chunk) }
+        let response = accumulator.response()
+        XCTAssertEqual(response.id, "chatcmpl-s")
+        XCTAssertEqual(response.model, "google/gemini-2.5-flash")
+        XCTAssertEqual(response.choices.count, 1)
+        let message = response.choices[0].message
+        XCTAssertEqual(message.content, "Hel\"lo\n")
+        XCTAssertEqual(message.reasoningContent, "Thinking…")
+        XCTAssertEqual(message.refusal, "no")
+        XCTAssertEqual(message.toolCalls, [ToolCall(id: "call_1", name: "get_weather", arguments: "{\"city\":")])
+        XCTAssertEqual(response.choices[0].finishReason, .toolCalls)
+        XCTAssertEqual(response.usage, ChatCompletionOutputTests.usage)
+        XCTAssertEqual(response.systemFingerprint, "fp_2")
+        XCTAssertEqual(response.extraFields["layers"], ["credits_used": 0.5])
+        XCTAssertEqual(accumulator.chunkCount, 8)
+        XCTAssertEqual(accumulator.outputBytes, "Hel\"lo\n".utf8.count + "Thinking…".utf8.count + 2
+                       + "get_weather".utf8.count + "{\"city\":".utf8.count)
+    }
+
+    func testParallelToolCallsAndCutStream() {
+        var accumulator = ChatCompletionAccumulator()
+        let base = ChatCompletionChunk(id: "c", created: 1, model: "m", choices: [])
+        var chunk = base
+        chunk.choices = [.init(delta: .init(toolCalls: [.init(index: 1, id: "b", type: "function", name: "g", arguments: "{\"y\""),
+                                                        .init(index: 0, id: "a", type: "function", name: "f", arguments: "{")]))]
+        accumulator.add(chunk)
+        chunk.choices = [.init(delta: .init(toolCalls: [.init(index: 0, arguments: "}"), .init(index: 1, arguments: ":1}")]))]
+        accumulator.add(chunk)
+        let response = accumulator.response()
+        XCTAssertEqual(response.choices[0].message.toolCalls.map(\.id), ["a", "b"])
+        XCTAssertEqual(response.choices[0].message.toolCalls.map(\.arguments), ["{}", "{\"y\":1}"])
+        XCTAssertNil(response.choices[0].message.content)
+        XCTAssertEqual(response.choices[0].finishReason, .toolCalls)  // cut stream, inferred
+        XCTAssertNil(accumulator.usage)
+    }
+}
