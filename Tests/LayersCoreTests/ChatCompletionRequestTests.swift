@@ -271,3 +271,70 @@ final class ChatCompletionRequestTests: XCTestCase {
         XCTAssertEqual(parts.contentLength, 5)
     }
 }
+
+/// Every known field, and every member of every message and part, replaced by every JSON
+/// type: parsing must either accept it or fail with a 400 whose `param` starts with that
+/// field's path (never crash, never blame another field).
+final class ChatCompletionRequestMutationTests: XCTestCase {
+    static let replacements: [JSONValue] = [.null, 1, -1, 2.5, "x", true, [], [:], ["x"], ["a": 1]]
+
+    private func check(_ body: JSONObject, path: String, file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            _ = try ChatCompletionRequest(json: body)
+        } catch {
+            XCTAssertEqual(error.status, 400, file: file, line: line)
+            let param = error.param ?? ""
+            XCTAssertTrue(param.hasPrefix(path), "mutating \(path) blamed '\(param)': \(error.message)", file: file, line: line)
+        }
+    }
+
+    func testTopLevelMutations() throws {
+        let original = try XCTUnwrap(JSONValue.parse(ChatCompletionRequestTests.fullRequest).objectValue)
+        for key in original.keys where key != "messages" {
+            for replacement in Self.replacements {
+                var body = original
+                body[key] = replacement
+                // tool_choice names a tool: keep the rest consistent by testing shape only.
+                check(body, path: key)
+            }
+        }
+    }
+
+    func testMessageMutations() throws {
+        let original = try XCTUnwrap(JSONValue.parse(ChatCompletionRequestTests.fullRequest).objectValue)
+        let messages = try XCTUnwrap(original["messages"]?.arrayValue)
+        for (index, message) in messages.enumerated() {
+            let object = try XCTUnwrap(message.objectValue)
+            for key in object.keys + ["tool_calls", "name"] {
+                for replacement in Self.replacements {
+                    var mutated = object
+                    mutated[key] = replacement
+                    var list = messages
+                    list[index] = .object(mutated)
+                    var body = original
+                    body["messages"] = .array(list)
+                    check(body, path: "messages[\(index)]")
+                }
+            }
+            // Each part's members too.
+            for (partIndex, part) in (object["content"]?.arrayValue ?? []).enumerated() {
+                let partObject = try XCTUnwrap(part.objectValue)
+                for key in partObject.keys {
+                    for replacement in Self.replacements {
+                        var mutatedPart = partObject
+                        mutatedPart[key] = replacement
+                        var content = object["content"]!.arrayValue!
+                        content[partIndex] = .object(mutatedPart)
+                        var mutated = object
+                        mutated["content"] = .array(content)
+                        var list = messages
+                        list[index] = .object(mutated)
+                        var body = original
+                        body["messages"] = .array(list)
+                        check(body, path: "messages[\(index)].content[\(partIndex)]")
+                    }
+                }
+            }
+        }
+    }
+}

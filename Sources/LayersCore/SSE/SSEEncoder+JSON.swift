@@ -12,20 +12,14 @@ extension SSEEncoder {
     }
 
     /// Appends `event: <name>\ndata: <compact JSON>\n\n` (Anthropic-style named events).
+    /// CR and LF in `name` become spaces.
     public static func writeJSON(_ value: JSONValue, event name: String, to out: inout [UInt8]) {
-        write(SSEEvent(event: name, data: ""), headerOnlyTo: &out)
-        out.append(contentsOf: "data: ".utf8)
+        out.append(contentsOf: "event: ".utf8)
+        for byte in name.utf8 {
+            out.append(byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? UInt8(ascii: " ") : byte)
+        }
+        out.append(contentsOf: "\ndata: ".utf8)
         value.write(to: &out)
         out.append(contentsOf: "\n\n".utf8)
-    }
-
-    private static func write(_ event: SSEEvent, headerOnlyTo out: inout [UInt8]) {
-        if let name = event.event {
-            out.append(contentsOf: "event: ".utf8)
-            for byte in name.utf8 {
-                out.append(byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? UInt8(ascii: " ") : byte)
-            }
-            out.append(UInt8(ascii: "\n"))
-        }
     }
 }
