@@ -5,7 +5,7 @@ import XCTest
 final class AnthropicInboundRequestTests: XCTestCase {
     private func translate(_ json: String, field: String = "max_tokens") throws -> JSONValue {
         let request = try JSONValue.parse(json)
-        return try AnthropicRequestTranslator(maxTokensField: field).translate(request)
+        return try AnthropicInboundRequestTranslator(maxTokensField: field).translate(request)
     }
 
     private func assertInvalid(_ json: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -161,12 +161,12 @@ final class AnthropicInboundRequestTests: XCTestCase {
     func testErrorBodyHasAnthropicShape() throws {
         let error = AnthropicInboundError(status: 429, message: "slow down")
         XCTAssertEqual(error.body, ["type": "error", "error": ["type": "rate_limit_error", "message": "slow down"]])
-        XCTAssertEqual(AnthropicErrorType(status: 401), .authentication)
-        XCTAssertEqual(AnthropicErrorType(status: 402), .billing)
-        XCTAssertEqual(AnthropicErrorType(status: 404), .notFound)
-        XCTAssertEqual(AnthropicErrorType(status: 422), .invalidRequest)
-        XCTAssertEqual(AnthropicErrorType(status: 529), .overloaded)
-        XCTAssertEqual(AnthropicErrorType(status: 502), .api)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 401), .authentication)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 402), .billing)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 404), .notFound)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 422), .invalidRequest)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 529), .overloaded)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 502), .api)
         let converted = AnthropicInboundError(status: 404, openAIErrorBody: ["error": ["message": "no such model", "type": "x"]])
         XCTAssertEqual(converted.message, "no such model")
         XCTAssertEqual(converted.type, .notFound)

@@ -13,7 +13,7 @@ final class AnthropicInboundResponseTests: XCTestCase {
          "usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_tokens_details":{"cached_tokens":40}},
          "layers":{"credits_used":0.5}}
         """)
-        let message = AnthropicResponseTranslator().translate(completion, model: "openai/gpt-4o")
+        let message = AnthropicInboundResponseTranslator().translate(completion, model: "openai/gpt-4o")
         XCTAssertEqual(message["id"], "msg_abc")
         XCTAssertEqual(message["type"], "message")
         XCTAssertEqual(message["role"], "assistant")
@@ -35,11 +35,11 @@ final class AnthropicInboundResponseTests: XCTestCase {
     }
 
     func testFinishReasonsMap() {
-        XCTAssertEqual(AnthropicStopReason.from(finishReason: "stop"), "end_turn")
-        XCTAssertEqual(AnthropicStopReason.from(finishReason: "length"), "max_tokens")
-        XCTAssertEqual(AnthropicStopReason.from(finishReason: "tool_calls"), "tool_use")
-        XCTAssertEqual(AnthropicStopReason.from(finishReason: "content_filter"), "refusal")
-        XCTAssertEqual(AnthropicStopReason.from(finishReason: nil), "end_turn")
+        XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "stop"), "end_turn")
+        XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "length"), "max_tokens")
+        XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "tool_calls"), "tool_use")
+        XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "content_filter"), "refusal")
+        XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: nil), "end_turn")
     }
 
     func testAnthropicUsageToBilledUsage() throws {
@@ -48,7 +48,7 @@ final class AnthropicInboundResponseTests: XCTestCase {
          "cache_creation":{"ephemeral_5m_input_tokens":150,"ephemeral_1h_input_tokens":50},
          "server_tool_use":{"web_search_requests":2}}
         """)
-        let billed = AnthropicUsageMapping.tokenUsage(fromAnthropic: usage)
+        let billed = AnthropicInboundUsage.tokenUsage(fromAnthropic: usage)
         XCTAssertEqual(billed.promptTokens, 510)
         XCTAssertEqual(billed.cachedReadTokens, 300)
         XCTAssertEqual(billed.cacheWrite5mTokens, 150)

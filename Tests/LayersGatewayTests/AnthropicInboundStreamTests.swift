@@ -6,7 +6,7 @@ final class AnthropicInboundStreamTests: XCTestCase {
     private func chunk(_ json: String) throws -> JSONValue { try JSONValue.parse(json) }
 
     private func run(_ chunks: [String]) throws -> [(String, JSONValue)] {
-        var translator = AnthropicStreamTranslator(model: "google/gemini-2.5-flash")
+        var translator = AnthropicInboundStreamTranslator(model: "google/gemini-2.5-flash")
         var events: [SSEEvent] = []
         for c in chunks { events += translator.translate(data: c) }
         events += translator.finish()
@@ -69,7 +69,7 @@ final class AnthropicInboundStreamTests: XCTestCase {
     }
 
     func testErrorChunkEndsStreamWithErrorEvent() throws {
-        var translator = AnthropicStreamTranslator(model: "m")
+        var translator = AnthropicInboundStreamTranslator(model: "m")
         var events = translator.translate(data: #"{"id":"x","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}"#)
         events += translator.translate(data: #"{"error":{"message":"upstream died","type":"provider_error","code":502}}"#)
         events += translator.finish()
@@ -87,8 +87,8 @@ final class AnthropicInboundStreamTests: XCTestCase {
     }
 
     func testEncodingIsNamedSSE() {
-        var translator = AnthropicStreamTranslator(model: "m", messageID: "msg_fixed")
-        let bytes = AnthropicStreamTranslator.encode(translator.finish())
+        var translator = AnthropicInboundStreamTranslator(model: "m", messageID: "msg_fixed")
+        let bytes = AnthropicInboundStreamTranslator.encode(translator.finish())
         let text = String(decoding: bytes, as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fixed\""), text)
         XCTAssertTrue(text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), text)

@@ -124,7 +124,7 @@ final class MediaImageAdapterTests: XCTestCase {
         XCTAssertEqual(gemini.images.count, 2)
         XCTAssertTrue(gemini.images[0].url?.hasPrefix("data:image/png;base64,") ?? false)
         XCTAssertEqual(gemini.usage.promptTokens, 24)
-        XCTAssertEqual(gemini.usage.completionTokens, 2596)
+        XCTAssertEqual(gemini.usage.completionTokens, 16, "image tokens are billed per image, not as tokens")
         XCTAssertEqual(gemini.usage.imageCount, 2)
         let blocked = await expectError(
             ImageGenerationRequest(model: "google/gemini-2.5-flash-image", prompt: "fox [[media:fail]]"), service: service)

@@ -484,7 +484,9 @@ class Handler(BaseHTTPRequestHandler):
         if ratio not in GEMINI_IMAGE_RATIOS:
             raise FakeError(400, "imageConfig.aspectRatio %s is not supported" % ratio)
         usage = {"promptTokenCount": 12, "candidatesTokenCount": 1290 + 8, "totalTokenCount": 12 + 1298,
-                 "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 12}]}
+                 "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 12}],
+                 "candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": 1290},
+                                             {"modality": "TEXT", "tokenCount": 8}]}
         if "fail" in scen:
             return self.send_json(200, {"candidates": [{"content": {"role": "model", "parts": []},
                                                         "finishReason": "IMAGE_SAFETY", "index": 0}],

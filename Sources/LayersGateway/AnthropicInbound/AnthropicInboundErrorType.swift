@@ -4,7 +4,7 @@ import LayersCore
 ///
 /// Anthropic clients (the official SDKs, Claude Code) pick their exception class from the status code and read
 /// `error.type` and `error.message` from `{"type":"error","error":{"type":…,"message":…}}`.
-public enum AnthropicErrorType: String, Sendable, Hashable, CaseIterable {
+public enum AnthropicInboundErrorType: String, Sendable, Hashable, CaseIterable {
     case invalidRequest = "invalid_request_error"
     case authentication = "authentication_error"
     case billing = "billing_error"
@@ -43,12 +43,12 @@ public enum AnthropicErrorType: String, Sendable, Hashable, CaseIterable {
 public struct AnthropicInboundError: Error, Sendable, Hashable, CustomStringConvertible {
     /// HTTP status to answer with.
     public var status: Int
-    public var type: AnthropicErrorType
+    public var type: AnthropicInboundErrorType
     public var message: String
 
-    public init(status: Int, type: AnthropicErrorType? = nil, message: String) {
+    public init(status: Int, type: AnthropicInboundErrorType? = nil, message: String) {
         self.status = status
-        self.type = type ?? AnthropicErrorType(status: status)
+        self.type = type ?? AnthropicInboundErrorType(status: status)
         self.message = message
     }
 

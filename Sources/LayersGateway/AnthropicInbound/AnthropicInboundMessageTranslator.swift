@@ -5,7 +5,7 @@ import LayersCore
 /// A user turn's `tool_result` blocks become `tool` messages, emitted first so they directly follow the
 /// assistant turn whose `tool_calls` they answer; the rest of the turn follows as one user message. An assistant
 /// turn's text joins into `content` and its `tool_use` blocks become `tool_calls`.
-enum AnthropicMessageTranslator {
+enum AnthropicInboundMessageTranslator {
     static func translate(_ message: JSONValue, index: Int) throws(AnthropicInboundError) -> [JSONValue] {
         let path = "messages.\(index)"
         guard message.objectValue != nil else { throw .invalidRequest("\(path): must be an object") }

@@ -13,9 +13,9 @@ import LayersCore
 /// only Anthropic runs them).
 ///
 /// ```swift
-/// let openAI = try AnthropicRequestTranslator().translate(try JSONValue.parse(body))
+/// let openAI = try AnthropicInboundRequestTranslator().translate(try JSONValue.parse(body))
 /// ```
-public struct AnthropicRequestTranslator: Sendable {
+public struct AnthropicInboundRequestTranslator: Sendable {
     /// Which OpenAI field carries `max_tokens`: `max_tokens` (understood by every OpenAI-compatible server) or
     /// `max_completion_tokens` (required by OpenAI's reasoning models).
     public var maxTokensField: String
@@ -48,7 +48,7 @@ public struct AnthropicRequestTranslator: Sendable {
             chat.append(try Self.systemMessage(system))
         }
         for (index, message) in messages.enumerated() {
-            chat.append(contentsOf: try AnthropicMessageTranslator.translate(message, index: index))
+            chat.append(contentsOf: try AnthropicInboundMessageTranslator.translate(message, index: index))
         }
         out["messages"] = .array(chat)
         out[maxTokensField] = .number(JSONNumber(maxTokens))
@@ -72,11 +72,11 @@ public struct AnthropicRequestTranslator: Sendable {
         }
         if let user = body["metadata"]?["user_id"]?.stringValue { out["user"] = .string(user) }
         if let tools = body["tools"], !tools.isNull {
-            let translated = try AnthropicToolTranslator.tools(tools)
+            let translated = try AnthropicInboundToolTranslator.tools(tools)
             if !translated.isEmpty { out["tools"] = .array(translated) }
         }
         if let choice = body["tool_choice"], !choice.isNull {
-            let (openAIChoice, parallel) = try AnthropicToolTranslator.toolChoice(choice)
+            let (openAIChoice, parallel) = try AnthropicInboundToolTranslator.toolChoice(choice)
             out["tool_choice"] = openAIChoice
             if let parallel, out["tools"] != nil { out["parallel_tool_calls"] = .bool(parallel) }
         }

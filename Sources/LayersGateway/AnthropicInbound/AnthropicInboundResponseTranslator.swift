@@ -5,8 +5,8 @@ import LayersCore
 /// `reasoning_content` (or `reasoning`) becomes a leading `thinking` block (with an empty signature: it did not
 /// come from Anthropic and cannot be verified there), text a `text` block, each tool call a `tool_use` block
 /// with its arguments parsed into `input`. `finish_reason` maps to `stop_reason`, usage per
-/// `AnthropicUsageMapping`. A `layers` object (credits, latency) is carried over unchanged.
-public struct AnthropicResponseTranslator: Sendable {
+/// `AnthropicInboundUsage`. A `layers` object (credits, latency) is carried over unchanged.
+public struct AnthropicInboundResponseTranslator: Sendable {
     public init() {}
 
     /// - Parameters:
@@ -38,9 +38,9 @@ public struct AnthropicResponseTranslator: Sendable {
         out["role"] = "assistant"
         out["model"] = .string(model)
         out["content"] = .array(content)
-        out["stop_reason"] = .string(AnthropicStopReason.from(finishReason: choice?["finish_reason"]?.stringValue))
+        out["stop_reason"] = .string(AnthropicInboundStopReason.from(finishReason: choice?["finish_reason"]?.stringValue))
         out["stop_sequence"] = .null
-        out["usage"] = .object(AnthropicUsageMapping.anthropicUsage(fromOpenAI: response["usage"]))
+        out["usage"] = .object(AnthropicInboundUsage.anthropicUsage(fromOpenAI: response["usage"]))
         if let layers = response["layers"] { out["layers"] = layers }
         return .object(out)
     }

@@ -1,5 +1,5 @@
 /// OpenAI `finish_reason` to Anthropic `stop_reason`.
-enum AnthropicStopReason {
+enum AnthropicInboundStopReason {
     static func from(finishReason: String?) -> String {
         switch finishReason {
         case "length": return "max_tokens"

@@ -9,11 +9,11 @@ import LayersCore
 /// chunk becomes an `error` event and ends the stream.
 ///
 /// ```swift
-/// var translator = AnthropicStreamTranslator(model: "openai/gpt-4o")
-/// for chunk in chunks { out += AnthropicStreamTranslator.encode(translator.translate(chunk: chunk)) }
-/// out += AnthropicStreamTranslator.encode(translator.finish())
+/// var translator = AnthropicInboundStreamTranslator(model: "openai/gpt-4o")
+/// for chunk in chunks { out += AnthropicInboundStreamTranslator.encode(translator.translate(chunk: chunk)) }
+/// out += AnthropicInboundStreamTranslator.encode(translator.finish())
 /// ```
-public struct AnthropicStreamTranslator: Sendable {
+public struct AnthropicInboundStreamTranslator: Sendable {
     private enum OpenBlock: Sendable, Equatable {
         case none
         case text(Int)
@@ -96,11 +96,11 @@ public struct AnthropicStreamTranslator: Sendable {
         var events = startIfNeeded(id: nil)
         events += closeOpenBlock()
         finished = true
-        var usageObject = AnthropicUsageMapping.anthropicUsage(fromOpenAI: usage)
+        var usageObject = AnthropicInboundUsage.anthropicUsage(fromOpenAI: usage)
         if usage == nil { usageObject = ["output_tokens": 0] }
         var body: JSONObject = [
             "type": "message_delta",
-            "delta": ["stop_reason": .string(AnthropicStopReason.from(finishReason: finishReason)),
+            "delta": ["stop_reason": .string(AnthropicInboundStopReason.from(finishReason: finishReason)),
                       "stop_sequence": .null],
             "usage": .object(usageObject),
         ]
@@ -118,7 +118,7 @@ public struct AnthropicStreamTranslator: Sendable {
     }
 
     /// The stop reason the stream ended with (Anthropic's vocabulary), for logging.
-    public var stopReason: String { AnthropicStopReason.from(finishReason: finishReason) }
+    public var stopReason: String { AnthropicInboundStopReason.from(finishReason: finishReason) }
 
     /// Encodes events as SSE bytes (`event: <type>\ndata: <json>\n\n`).
     public static func encode(_ events: [SSEEvent]) -> [UInt8] {
@@ -132,7 +132,7 @@ public struct AnthropicStreamTranslator: Sendable {
     private mutating func startIfNeeded(id: String?) -> [SSEEvent] {
         guard !started else { return [] }
         started = true
-        let id = messageID ?? AnthropicResponseTranslator.messageID(id)
+        let id = messageID ?? AnthropicInboundResponseTranslator.messageID(id)
         messageID = id
         let message: JSONValue = [
             "id": .string(id), "type": "message", "role": "assistant", "model": .string(model),
@@ -153,7 +153,7 @@ public struct AnthropicStreamTranslator: Sendable {
             blockIndex = nextIndex
             toolBlocks[toolIndex] = blockIndex
             let block: JSONValue = ["type": "tool_use",
-                                    "id": .string(AnthropicResponseTranslator.toolUseID(call["id"]?.stringValue)),
+                                    "id": .string(AnthropicInboundResponseTranslator.toolUseID(call["id"]?.stringValue)),
                                     "name": .string(call["function"]?["name"]?.stringValue ?? ""),
                                     "input": .object(JSONObject())]
             events += openBlock(.tool(blockIndex), block)

@@ -1,7 +1,7 @@
 import LayersCore
 
 /// Anthropic `tools` and `tool_choice` to their OpenAI forms.
-enum AnthropicToolTranslator {
+enum AnthropicInboundToolTranslator {
     /// Custom tools (`{name, description, input_schema}`, optionally `type: "custom"`) to OpenAI function tools.
     /// Server tools (any other `type`, e.g. `web_search_20250305`) run only on Anthropic models: a clear 400.
     static func tools(_ value: JSONValue) throws(AnthropicInboundError) -> [JSONValue] {

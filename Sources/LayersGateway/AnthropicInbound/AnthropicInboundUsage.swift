@@ -5,7 +5,7 @@ import LayersCredits
 ///
 /// OpenAI's `prompt_tokens` includes cached tokens; Anthropic's `input_tokens` excludes both cache reads and
 /// cache writes. So `input_tokens = prompt_tokens - cached_tokens - cache_write_tokens`.
-public enum AnthropicUsageMapping {
+public enum AnthropicInboundUsage {
     /// Anthropic `usage` object for an OpenAI `usage` object (zeros when absent).
     public static func anthropicUsage(fromOpenAI usage: JSONValue?) -> JSONObject {
         let prompt = usage?["prompt_tokens"]?.intValue ?? 0

@@ -29,7 +29,7 @@ public enum AnthropicPassthrough {
 
     /// Billed usage of a non-streamed Anthropic message body.
     public static func usage(ofMessage message: JSONValue) -> TokenUsage {
-        AnthropicUsageMapping.tokenUsage(fromAnthropic: message["usage"])
+        AnthropicInboundUsage.tokenUsage(fromAnthropic: message["usage"])
     }
 }
 
@@ -66,14 +66,14 @@ public struct AnthropicPassthroughStream: Sendable {
     }
 
     /// The usage seen so far (all of it once `completed`).
-    public var usage: TokenUsage { AnthropicUsageMapping.tokenUsage(fromAnthropic: usageJSON) }
+    public var usage: TokenUsage { AnthropicInboundUsage.tokenUsage(fromAnthropic: usageJSON) }
 
     private mutating func forward(_ event: SSEEvent, to out: inout [UInt8]) {
         var event = event
         switch event.type {
         case "message_start":
             if var json = try? JSONValue.parse(event.data) {
-                usageJSON = AnthropicUsageMapping.merge(usageJSON, json["message"]?["usage"])
+                usageJSON = AnthropicInboundUsage.merge(usageJSON, json["message"]?["usage"])
                 if json["message"]?["model"] != nil {
                     json["message"]?["model"] = .string(model)
                     event.data = json.serialized()
@@ -81,7 +81,7 @@ public struct AnthropicPassthroughStream: Sendable {
             }
         case "message_delta":
             if let json = try? JSONValue.parse(event.data) {
-                usageJSON = AnthropicUsageMapping.merge(usageJSON, json["usage"])
+                usageJSON = AnthropicInboundUsage.merge(usageJSON, json["usage"])
                 if let reason = json["delta"]?["stop_reason"]?.stringValue { stopReason = reason }
             }
         case "message_stop":

@@ -3,8 +3,9 @@ import LayersCore
 /// Gemini image models (`gemini-2.5-flash-image`, `gemini-3-pro-image`) through
 /// `POST /v1beta/models/{model}:generateContent` with
 /// `generationConfig.responseModalities = ["TEXT","IMAGE"]` and `imageConfig.aspectRatio`; images come back as
-/// `inlineData` parts. One call makes one image, so `n` images are `n` calls. Token usage (`usageMetadata`) is
-/// reported alongside the image count, since Google prices these models by output tokens.
+/// `inlineData` parts. One call makes one image, so `n` images are `n` calls. The image is billed per image
+/// (`imageCount`); prompt tokens and any text/thinking output tokens are reported as tokens, with the image's
+/// own output tokens taken out so they are not billed twice.
 struct GeminiImageAdapter: ImageProviderAdapter {
     let http: UpstreamHTTPClient
     let endpoint: MediaEndpoint
@@ -24,11 +25,12 @@ struct GeminiImageAdapter: ImageProviderAdapter {
             let json = try await call.json(url: "\(endpoint.baseURL)/v1beta/models/\(spec.upstreamModel):generateContent",
                                            headers: [HTTPHeader("x-goog-api-key", endpoint.apiKey ?? "")], body: body)
             let usage = json["usageMetadata"]
-            output.promptTokens += usage?["promptTokenCount"]?.intValue ?? 0
-            output.completionTokens += (usage?["candidatesTokenCount"]?.intValue ?? 0)
-                + (usage?["thoughtsTokenCount"]?.intValue ?? 0)
             let candidate = json["candidates"]?[0]
             var found = false
+            defer {
+                output.promptTokens += usage?["promptTokenCount"]?.intValue ?? 0
+                output.completionTokens += Self.textOutputTokens(usage, images: found ? 1 : 0)
+            }
             var text: String?
             for part in candidate?["content"]?["parts"]?.arrayValue ?? [] {
                 if part["thought"]?.boolValue == true { continue }
@@ -51,5 +53,20 @@ struct GeminiImageAdapter: ImageProviderAdapter {
             }
         }
         return output
+    }
+
+    /// Output tokens other than the image's own (billed per image, not per token): candidates plus thoughts,
+    /// minus the IMAGE-modality tokens (from `candidatesTokensDetails`, or 1,290 per image when not itemised).
+    static func textOutputTokens(_ usage: JSONValue?, images: Int) -> Int {
+        let candidates = usage?["candidatesTokenCount"]?.intValue ?? 0
+        let thoughts = usage?["thoughtsTokenCount"]?.intValue ?? 0
+        let imageTokens: Int
+        if let details = usage?["candidatesTokensDetails"]?.arrayValue {
+            imageTokens = details.filter { $0["modality"]?.stringValue == "IMAGE" }
+                .reduce(0) { $0 + ($1["tokenCount"]?.intValue ?? 0) }
+        } else {
+            imageTokens = min(candidates, 1290 * images)
+        }
+        return max(0, candidates - imageTokens) + thoughts
     }
 }

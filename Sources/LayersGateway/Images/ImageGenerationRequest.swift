@@ -12,6 +12,8 @@ public enum ImageResponseFormat: String, Sendable, Hashable {
 public struct ImageGenerationRequest: Sendable, Hashable {
     /// Gateway id (`bfl/flux-2-pro`).
     public var model: String
+    /// The provider's name for it, when the registry knows it (otherwise derived from `model`).
+    public var upstreamModel: String?
     public var prompt: String
     /// Number of images (1 by default).
     public var n: Int
@@ -30,8 +32,9 @@ public struct ImageGenerationRequest: Sendable, Hashable {
 
     public init(model: String, prompt: String, n: Int = 1, size: String? = nil, aspectRatio: String? = nil,
                 quality: String? = nil, responseFormat: ImageResponseFormat = .b64JSON, style: String? = nil,
-                user: String? = nil, extra: JSONObject = JSONObject()) {
+                user: String? = nil, extra: JSONObject = JSONObject(), upstreamModel: String? = nil) {
         self.model = model
+        self.upstreamModel = upstreamModel
         self.prompt = prompt
         self.n = n
         self.size = size

@@ -36,7 +36,7 @@ public struct ImageGenerationService: Sendable {
     /// Checks a request without calling anyone: the model's spec and the shape to ask for. Throws the 400s
     /// (prompt, `n`, quality, size, aspect ratio) and the 503 for an unconfigured provider.
     public func prepare(_ request: ImageGenerationRequest) throws(MediaError) -> (ImageModelSpec, ResolvedImageShape) {
-        guard let spec = ImageModelSpec.resolve(request.model) else {
+        guard let spec = ImageModelSpec.resolve(request.model, upstreamName: request.upstreamModel) else {
             throw .invalidRequest("model '\(request.model)' is not an image generation model", param: "model",
                                   code: "model_not_image_capable")
         }

@@ -44,7 +44,15 @@ public struct ImageModelSpec: Sendable, Hashable {
     }
 
     /// The spec for a gateway id (`openai/…`, `bfl/…`, `google/imagen-…`, `google/gemini-…-image…`,
-    /// `recraft/…`); nil when the id names no image API we speak.
+    /// `recraft/…`); nil when the id names no image API we speak. `upstreamName` (the registry's) replaces
+    /// the name derived from the id.
+    public static func resolve(_ id: String, upstreamName: String?) -> ImageModelSpec? {
+        guard var spec = resolve(id) else { return nil }
+        if let upstreamName, !upstreamName.isEmpty { spec.upstreamModel = upstreamName }
+        return spec
+    }
+
+    /// The spec for a gateway id, with the upstream name derived from the id.
     public static func resolve(_ id: String) -> ImageModelSpec? {
         guard let slash = id.firstIndex(of: "/") else { return nil }
         let provider = id[..<slash].lowercased()

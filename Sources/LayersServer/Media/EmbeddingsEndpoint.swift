@@ -17,12 +17,12 @@ struct EmbeddingsEndpoint: Sendable {
         let media = self.media
         return [
             BodyStep { body in
-                do { _ = try EmbeddingsRequest(json: body) } catch { throw error.layersError(provider: "gateway", model: "") }
+                _ = try MediaBridge.embeddingsRequest(body)
             },
             MediaResolveModelStep(services: services, purpose: .embeddings),
             EmbeddingsCheckStep(media: media),
             MediaReserveStep(services: services) { context, model in
-                let request = try EmbeddingsRequest(json: context.body ?? .null)
+                let request = try MediaBridge.embeddingsRequest(context.body ?? .null)
                 let tokens: Int
                 switch request.input {
                 case .texts(let texts):
@@ -41,7 +41,7 @@ struct EmbeddingsEndpoint: Sendable {
         guard let model = context.model, let body = context.body, let reservation = context.reservation else {
             throw LayersError.internalError(requestID: context.requestID)
         }
-        var request = try EmbeddingsRequest(json: body)
+        var request = try MediaBridge.embeddingsRequest(body)
         request.json["metadata"] = nil
         let result: EmbeddingsResult
         if principal.isTest {
@@ -76,9 +76,7 @@ struct EmbeddingsCheckStep: PipelineStep {
         let principal = try context.requirePrincipal()
         guard let model = context.model else { throw LayersError.internalError() }
         if !principal.isTest {
-            do { try media.embeddings.checkConfigured(model: model.id) } catch {
-                throw error.layersError(provider: model.provider.rawValue, model: model.id)
-            }
+            try MediaBridge.check(model) { () throws(MediaError) in try media.embeddings.checkConfigured(model: model.id) }
         }
         return try await next(context)
     }

@@ -106,14 +106,13 @@ struct ImageCheckStep: PipelineStep {
         var request = try ImageRequestParser.parse(context.body ?? .null, shape: shape)
         request.model = model.id
         request.upstreamModel = model.upstreamName
-        do {
+        let images = media.images
+        try MediaBridge.check(model) { () throws(MediaError) in
             if principal.isTest {
                 _ = try MediaSandbox.checkImages(request, media: media)
             } else {
-                _ = try media.images.prepare(request)
+                _ = try images.prepare(request)
             }
-        } catch let error as MediaError {
-            throw error.layersError(provider: model.provider.rawValue, model: model.id)
         }
         return try await next(context)
     }

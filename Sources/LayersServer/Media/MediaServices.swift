@@ -63,3 +63,40 @@ extension AnthropicInboundError {
         .invalidRequest(message: message, param: nil, code: "invalid_request")
     }
 }
+
+/// Bridges the media types' typed throws into the gateway's `LayersError` (through `Result`, which keeps the
+/// error type without a `catch` pattern).
+enum MediaBridge {
+    static func translate(_ body: JSONValue, maxTokensField: String = "max_tokens") throws -> JSONValue {
+        let translator = AnthropicInboundRequestTranslator(maxTokensField: maxTokensField)
+        switch Result(catching: { () throws(AnthropicInboundError) -> JSONValue in try translator.translate(body) }) {
+        case .success(let value): return value
+        case .failure(let error): throw error.layersError
+        }
+    }
+
+    static func rewriteRequest(_ body: JSONValue, upstreamModel: String) throws -> JSONValue {
+        switch Result(catching: { () throws(AnthropicInboundError) -> JSONValue in
+            try AnthropicPassthrough.rewriteRequest(body, upstreamModel: upstreamModel)
+        }) {
+        case .success(let value): return value
+        case .failure(let error): throw error.layersError
+        }
+    }
+
+    static func embeddingsRequest(_ body: JSONValue) throws -> EmbeddingsRequest {
+        switch Result(catching: { () throws(MediaError) -> EmbeddingsRequest in try EmbeddingsRequest(json: body) }) {
+        case .success(let value): return value
+        case .failure(let error):
+            throw error.layersError(provider: "gateway", model: body["model"]?.stringValue ?? "")
+        }
+    }
+
+    /// Runs a check that throws `MediaError`, as `LayersError` naming the model's provider.
+    static func check(_ model: ModelInfo, _ body: () throws(MediaError) -> Void) throws {
+        switch Result(catching: body) {
+        case .success: return
+        case .failure(let error): throw error.layersError(provider: model.provider.rawValue, model: model.id)
+        }
+    }
+}
