@@ -93,8 +93,11 @@ extension EnvironmentVariable {
         for group in Group.allCases {
             out += "\n\(group.rawValue):\n"
             for v in catalog where v.group == group {
-                out += "  \(v.name.padding(toLength: 32, withPad: " ", startingAt: 0))\(v.help)\n"
-                out += "  \(String(repeating: " ", count: 32))default: \(v.defaultDescription)\n"
+                let pad = String(repeating: " ", count: 40)
+                let name = v.name.count < 39 ? v.name + String(repeating: " ", count: 40 - v.name.count)
+                    : v.name + "\n  " + pad
+                out += "  \(name)\(v.help)\n"
+                out += "  \(pad)default: \(v.defaultDescription)\n"
             }
         }
         return out

@@ -60,6 +60,23 @@ struct ChatCompletionEndpoint: Sendable {
         return HTTPResponse.eventStream { writer in
             var tracker = StreamUsageTracker(promptTokensEstimate: promptTokensEstimate)
             var lastChunk: JSONObject?
+            // Cut short: by the client (writes fail or the task is cancelled, which ends the iteration early)
+            // or by the provider (error mid-stream). Either way the request is settled for what was used.
+            func settleCut(_ error: (any Error)?) async {
+                let clientGone = Task.isCancelled || error == nil || error is CancellationError
+                    || error is HTTPServerError
+                let usage = tracker.usageSoFar
+                let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
+                var record = builder.success(usage: usage, breakdown: breakdown,
+                                             latencyMs: elapsedMs(since: startedAt), ttftMs: tracker.ttftMs)
+                let failure = clientGone ? nil : error.map { LayersError.from($0, requestID: requestID) }
+                record.status = failure?.status ?? 499
+                record.errorCode = failure?.code ?? "client_closed_request"
+                _ = await settle(reservation, record)
+                if let failure {
+                    try? await writer.writeEvent(data: failure.openAIBody(requestID: requestID).serialized())
+                }
+            }
             do {
                 for try await event in prefetched.events {
                     switch event {
@@ -73,19 +90,11 @@ struct ChatCompletionEndpoint: Sendable {
                     }
                 }
             } catch {
-                // Cut short: by the client (writes fail, task cancelled) or by the provider (error mid-stream).
-                let clientGone = Task.isCancelled || error is CancellationError || writerFailed(error)
-                let usage = tracker.usageSoFar
-                let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
-                var record = builder.success(usage: usage, breakdown: breakdown,
-                                             latencyMs: elapsedMs(since: startedAt), ttftMs: tracker.ttftMs)
-                let failure = clientGone ? nil : LayersError.from(error, requestID: requestID)
-                record.status = clientGone ? 499 : failure!.status
-                record.errorCode = clientGone ? "client_closed_request" : failure!.code
-                _ = await settle(reservation, record)
-                if let failure {
-                    try? await writer.writeEvent(data: failure.openAIBody(requestID: requestID).serialized())
-                }
+                await settleCut(error)
+                return
+            }
+            if Task.isCancelled || tracker.final == nil {
+                await settleCut(nil)
                 return
             }
             let usage = tracker.final ?? tracker.usageSoFar
@@ -111,9 +120,4 @@ struct ChatCompletionEndpoint: Sendable {
 private func elapsedMs(since start: ContinuousClock.Instant) -> Int {
     let d = ContinuousClock.now - start
     return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
-}
-
-/// Whether an error came from writing to a client that is gone (as opposed to the provider failing).
-private func writerFailed(_ error: any Error) -> Bool {
-    error is HTTPServerError
 }
