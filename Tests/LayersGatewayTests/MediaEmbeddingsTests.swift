@@ -20,7 +20,7 @@ final class MediaEmbeddingsTests: XCTestCase {
         XCTAssertEqual(full.encodingFormat, .base64)
         XCTAssertEqual(full.user, "u")
         func param(_ json: String) -> String? {
-            do { _ = try request(json); return nil } catch { return error.param ?? error.code }
+            do { _ = try request(json); return nil } catch let error as MediaError { return error.param ?? error.code } catch { return nil }
         }
         XCTAssertEqual(param(#"{"input":"x"}"#), "model")
         XCTAssertEqual(param(#"{"model":"m"}"#), "input")
@@ -96,7 +96,7 @@ final class MediaEmbeddingsTests: XCTestCase {
         do {
             _ = try await service().embed(try request(#"{"model":"google/text-embedding-004","input":[1,2]}"#))
             XCTFail("expected an error")
-        } catch {
+        } catch let error as MediaError {
             XCTAssertEqual(error.status, 400)
             XCTAssertEqual(error.param, "input")
         }

@@ -31,8 +31,11 @@ final class MediaImageAdapterTests: XCTestCase {
             _ = try await service.generate(request)
             XCTFail("expected an error", file: file, line: line)
             return nil
-        } catch {
+        } catch let error as MediaError {
             return error
+        } catch {
+            XCTFail("unexpected \(error)", file: file, line: line)
+            return nil
         }
     }
 
@@ -161,9 +164,9 @@ final class MediaImageAdapterTests: XCTestCase {
         let down = await expectError(ImageGenerationRequest(model: "google/imagen-4.0-generate-001", prompt: "x [[media:error_500]]"),
                                      service: service)
         XCTAssertEqual(down?.status, 502)
-        let badKey = try self.service { s, base in s.openAI = MediaEndpoint(baseURL: base + "/openai/v1", apiKey: "short") }
+        let badKey = try self.service { s, base in s.openAI = MediaEndpoint(baseURL: base + "/openai/v1", apiKey: "bad-key-0123456789") }
         let auth = await expectError(ImageGenerationRequest(model: "openai/gpt-image-1", prompt: "x"), service: badKey)
         XCTAssertEqual(auth?.status, 502)
-        XCTAssertFalse(auth?.message.contains("short") ?? true, "never echo the upstream key")
+        XCTAssertFalse(auth?.message.contains("bad-key") ?? true, "never echo the upstream key")
     }
 }

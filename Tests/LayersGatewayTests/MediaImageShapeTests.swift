@@ -23,17 +23,19 @@ final class MediaImageShapeTests: XCTestCase {
         XCTAssertNil(ImageDimensions(parsing: "1024"))
         XCTAssertNil(ImageDimensions(parsing: "0x10"))
         XCTAssertNil(ImageDimensions(parsing: "axb"))
-        XCTAssertEqual(ImageAspectRatio(parsing: "32:18"), ratio("16:9"), "ratios are reduced")
+        XCTAssertEqual(ImageAspectRatio(parsing: "32:18"), ratio("16:9"), "ratios compare reduced")
+        XCTAssertEqual(ratio("21:9").description, "21:9", "but keep the name they were written with")
+        XCTAssertEqual(ratio("21:9"), ratio("7:3"))
         XCTAssertNil(ImageAspectRatio(parsing: "16/9"))
         XCTAssertEqual(size("1792x1024").aspectRatio.description, "7:4")
     }
 
     private func assertError(_ rule: ImageSizeRule, size: String? = nil, ratio: String? = nil, code: String,
                              mentions: String, file: StaticString = #filePath, line: UInt = #line) {
-        do {
-            _ = try rule.resolve(size: size, aspectRatio: ratio, model: "x/model")
+        switch Result(catching: { () throws(MediaError) in try rule.resolve(size: size, aspectRatio: ratio, model: "x/model") }) {
+        case .success:
             XCTFail("expected \(code)", file: file, line: line)
-        } catch {
+        case .failure(let error):
             XCTAssertEqual(error.status, 400, file: file, line: line)
             XCTAssertEqual(error.code, code, file: file, line: line)
             XCTAssertTrue(error.message.contains(mentions), error.message, file: file, line: line)

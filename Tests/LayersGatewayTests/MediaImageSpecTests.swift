@@ -31,7 +31,10 @@ final class MediaImageSpecTests: XCTestCase {
         let settings = MediaProviderSettings(openAI: MediaEndpoint(baseURL: "http://127.0.0.1:9", apiKey: "k"))
         let service = ImageGenerationService(client: UpstreamHTTPClient(), settings: settings)
         func code(_ request: ImageGenerationRequest) -> String? {
-            do { _ = try service.prepare(request); return nil } catch { return error.code }
+            switch Result(catching: { () throws(MediaError) in try service.prepare(request) }) {
+            case .success: return nil
+            case .failure(let error): return error.code
+            }
         }
         XCTAssertNil(code(ImageGenerationRequest(model: "openai/gpt-image-1", prompt: "fox")))
         XCTAssertEqual(code(ImageGenerationRequest(model: "openai/gpt-image-1", prompt: "  ")), "missing_prompt")

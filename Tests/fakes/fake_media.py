@@ -291,7 +291,7 @@ class Handler(BaseHTTPRequestHandler):
     @staticmethod
     def require_bearer(headers):
         auth = headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or len(auth) < 10:
+        if not auth.startswith("Bearer ") or len(auth) < 10 or auth.startswith("Bearer bad-"):
             raise FakeError(401, "Incorrect API key provided.")
 
     def openai_images(self, path, query, headers, body):

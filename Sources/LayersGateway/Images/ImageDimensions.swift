@@ -19,19 +19,34 @@ public struct ImageDimensions: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(width)x\(height)" }
     public var pixelCount: Int { width * height }
     /// The exact ratio, reduced ("1792x1024" is 7:4).
-    public var aspectRatio: ImageAspectRatio { ImageAspectRatio(width: width, height: height) }
+    public var aspectRatio: ImageAspectRatio { ImageAspectRatio(width: width, height: height).reduced }
 }
 
-/// An aspect ratio, kept reduced ("16:9").
+/// An aspect ratio as written ("21:9"); two ratios are equal when they reduce to the same one (21:9 == 7:3).
 public struct ImageAspectRatio: Sendable, Hashable, CustomStringConvertible {
     public let width: Int
     public let height: Int
 
-    /// Reduces `width:height` by their greatest common divisor.
+    /// `width:height` as given (zero or negative sides become 1).
     public init(width: Int, height: Int) {
-        let divisor = Self.gcd(max(1, width), max(1, height))
-        self.width = max(1, width) / divisor
-        self.height = max(1, height) / divisor
+        self.width = max(1, width)
+        self.height = max(1, height)
+    }
+
+    /// The ratio reduced by the greatest common divisor (1792:1024 is 7:4).
+    public var reduced: ImageAspectRatio {
+        let divisor = Self.gcd(width, height)
+        return ImageAspectRatio(width: width / divisor, height: height / divisor)
+    }
+
+    public static func == (lhs: ImageAspectRatio, rhs: ImageAspectRatio) -> Bool {
+        lhs.width * rhs.height == rhs.width * lhs.height
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let divisor = Self.gcd(width, height)
+        hasher.combine(width / divisor)
+        hasher.combine(height / divisor)
     }
 
     /// Parses `W:H` with positive integers (at most 10,000 each); nil otherwise.

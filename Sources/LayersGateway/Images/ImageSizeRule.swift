@@ -35,8 +35,8 @@ extension ImageSizeRule {
     /// Anything the model cannot do is a 400 that lists what it can.
     public func resolve(size sizeText: String?, aspectRatio ratioText: String?,
                         model: String) throws(MediaError) -> ResolvedImageShape {
-        let size = try Self.parseSize(sizeText)
-        let ratio = try Self.parseRatio(ratioText)
+        let size = try Self.parseSize(sizeText, model: model)
+        let ratio = try Self.parseRatio(ratioText, model: model)
         switch self {
         case .unrestricted:
             return ResolvedImageShape(size: size, aspectRatio: ratio ?? size.map(ImageAspectRatio.bucketed))
@@ -72,14 +72,16 @@ extension ImageSizeRule {
         case .aspectRatios(let ratios):
             let supported = ratios.map(\.description).joined(separator: ", ")
             if let ratio {
-                guard ratios.contains(ratio) else {
+                guard let listed = ratios.first(where: { $0 == ratio }) else {
                     throw .invalidRequest("aspect_ratio '\(ratio)' is not supported by \(model); supported: \(supported)",
                                           param: "aspect_ratio", code: "unsupported_aspect_ratio")
                 }
-                return ResolvedImageShape(size: size, aspectRatio: ratio)
+                return ResolvedImageShape(size: size, aspectRatio: listed)
             }
             if let size {
-                if ratios.contains(size.aspectRatio) { return ResolvedImageShape(size: size, aspectRatio: size.aspectRatio) }
+                if let listed = ratios.first(where: { $0 == size.aspectRatio }) {
+                    return ResolvedImageShape(size: size, aspectRatio: listed)
+                }
                 let bucket = ImageAspectRatio.bucketed(size)
                 guard ratios.contains(bucket) else {
                     throw .invalidRequest(
@@ -118,19 +120,19 @@ extension ImageSizeRule {
         }
     }
 
-    static func parseSize(_ text: String?) throws(MediaError) -> ImageDimensions? {
+    static func parseSize(_ text: String?, model: String) throws(MediaError) -> ImageDimensions? {
         guard let text, !text.isEmpty, text.lowercased() != "auto" else { return nil }
         guard let size = ImageDimensions(parsing: text) else {
-            throw .invalidRequest("size '\(text)' is not a size: use WIDTHxHEIGHT, e.g. 1024x1024",
+            throw .invalidRequest("size '\(text)' for \(model) is not a size: use WIDTHxHEIGHT, e.g. 1024x1024",
                                   param: "size", code: "invalid_size")
         }
         return size
     }
 
-    static func parseRatio(_ text: String?) throws(MediaError) -> ImageAspectRatio? {
+    static func parseRatio(_ text: String?, model: String) throws(MediaError) -> ImageAspectRatio? {
         guard let text, !text.isEmpty else { return nil }
         guard let ratio = ImageAspectRatio(parsing: text) else {
-            throw .invalidRequest("aspect_ratio '\(text)' is not a ratio: use W:H, e.g. 16:9",
+            throw .invalidRequest("aspect_ratio '\(text)' for \(model) is not a ratio: use W:H, e.g. 16:9",
                                   param: "aspect_ratio", code: "invalid_aspect_ratio")
         }
         return ratio
