@@ -11,6 +11,7 @@ Written from the providers' public API documentation, independently of the Swift
   Gemini image        POST /gemini/v1beta/models/{model}:generateContent    (responseModalities IMAGE)
   Gemini embeddings   POST /gemini/v1beta/models/{model}:batchEmbedContents
   Vercel AI Gateway   POST /gateway/v1/chat/completions with modalities ["image"];  POST /gateway/v1/embeddings
+  Anthropic           POST /anthropic/v1/messages/count_tokens  (the chat fakes have no token counting)
   generated files     GET  /files/{name}
 
 Scenarios go in the prompt (or embeddings input) as `[[media:<name>]]`:
@@ -224,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
             return "openai", self.gateway_image
         if method == "POST" and path == "/gateway/v1/embeddings":
             return "openai", self.openai_embeddings
+        if method == "POST" and path == "/anthropic/v1/messages/count_tokens":
+            return "anthropic", self.anthropic_count_tokens
         return None
 
     def send_error_shape(self, provider, e):
@@ -233,6 +236,9 @@ class Handler(BaseHTTPRequestHandler):
             body = {"error": {"code": e.status, "message": e.message, "status": status_names.get(e.status, "UNKNOWN")}}
         elif provider == "bfl":
             body = {"detail": e.message}
+        elif provider == "anthropic":
+            kinds = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error"}
+            body = {"type": "error", "error": {"type": kinds.get(e.status, "api_error"), "message": e.message}}
         elif provider == "recraft":
             body = {"code": "invalid_request", "message": e.message}
         else:
@@ -576,6 +582,23 @@ class Handler(BaseHTTPRequestHandler):
             data.append({"object": "embedding", "index": i, "embedding": emb})
         return self.send_json(200, {"object": "list", "data": data, "model": model,
                                     "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+    # ------------------------------------------------------------------ Anthropic token counting
+    def anthropic_count_tokens(self, path, query, headers, body):
+        if not headers.get("x-api-key"):
+            raise FakeError(401, "x-api-key header is required")
+        if not headers.get("anthropic-version"):
+            raise FakeError(400, "anthropic-version: header is required")
+        allowed = {"model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers"}
+        for key in body:
+            if key not in allowed:
+                raise FakeError(400, "%s: Extra inputs are not permitted" % key)
+        if not isinstance(body.get("model"), str) or "/" in body["model"]:
+            raise FakeError(404, "model: %s" % body.get("model"))
+        if not isinstance(body.get("messages"), list) or not body["messages"]:
+            raise FakeError(400, "messages: Field required")
+        text = json.dumps([body.get("system"), body["messages"], body.get("tools")])
+        return self.send_json(200, {"input_tokens": max(1, len(text) // 4)})
 
     # ------------------------------------------------------------------ Vercel AI Gateway image generation
     def gateway_image(self, path, query, headers, body):
