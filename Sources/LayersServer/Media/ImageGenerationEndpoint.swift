@@ -79,6 +79,7 @@ struct ImageGenerationEndpoint: Sendable {
             usageJSON["input_tokens"] = .number(JSONNumber(usage.promptTokens))
             usageJSON["output_tokens"] = .number(JSONNumber(usage.completionTokens))
             usageJSON["total_tokens"] = .number(JSONNumber(usage.totalTokens))
+            usageJSON["input_tokens_details"] = ["text_tokens": .number(JSONNumber(usage.promptTokens)), "image_tokens": 0]
         }
         response["usage"] = .object(usageJSON)
         response["model"] = .string(model.id)

@@ -39,7 +39,11 @@ def test_create(media_account, model):
     assert msg.usage.output_tokens > 0
     raw = msg.model_dump()
     charged = Decimal(str(raw["layers"]["credits_charged"]))
-    assert charged > 0
+    u = msg.usage
+    read, write = u.cache_read_input_tokens or 0, u.cache_creation_input_tokens or 0
+    as_openai = {"prompt_tokens": u.input_tokens + read + write, "completion_tokens": u.output_tokens,
+                 "prompt_tokens_details": {"cached_tokens": read, "cache_write_tokens": write}}
+    assert charged == e2e.expected_credits(media_account.server, model, as_openai) > 0
     assert Decimal(str(media_account.balance()["credits"])) == Decimal(100) - charged
     row = media_account.usage()["recent_logs"][0]
     assert row["model"] == model and Decimal(str(row["credits_charged"])) == charged
@@ -148,3 +152,16 @@ def test_test_keys_use_the_sandbox(media_account):
     assert msg.content and msg.model == "anthropic/claude-sonnet-4.5"
     assert msg.model_dump()["layers"]["test"] is True
     assert Decimal(str(media_account.balance()["credits"])) == Decimal(100)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_midstream_error_becomes_an_error_event_and_is_settled(media_account, model):
+    client = client_for(media_account)
+    with pytest.raises(anthropic.APIError):
+        with client.messages.stream(model=model, max_tokens=256,
+                                    messages=[{"role": "user", "content": "hi [[scenario:midstream_error]]"}]) as s:
+            for _ in s.text_stream:
+                pass
+    rows = e2e.wait_until(lambda: [r for r in media_account.usage()["recent_logs"] if r["status"] != 200])
+    assert rows and rows[0]["model"] == model
+    assert e2e.wait_until(lambda: Decimal(str(media_account.balance()["reserved"])) == 0)
