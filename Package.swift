@@ -39,6 +39,8 @@ let package = Package(
         .executableTarget(name: "layers-server", dependencies: ["LayersServer"]),
         // Fixed routes over LayersHTTP for the HTTP conformance tests and bench/http.
         .executableTarget(name: "layers-http-demo", dependencies: ["LayersHTTP"]),
+        // Adapter translation CPU per request and per stream event (bench/providers).
+        .executableTarget(name: "layers-bench-providers", dependencies: ["LayersGateway"], path: "bench/providers/Sources"),
 
         // MARK: Tests
         .testTarget(name: "LayersCreditsTests", dependencies: ["LayersCredits"]),

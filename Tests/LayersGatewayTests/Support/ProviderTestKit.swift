@@ -125,6 +125,6 @@ enum Samples {
 
     private static func write(_ bytes: [UInt8], file: String) {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/" + file, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: directory + "/" + file, contents: Data(bytes))
     }
 }

@@ -181,7 +181,11 @@ enum GeminiRequestBuilder {
                     if let text = item["text"]?.stringValue, !text.isEmpty { out.append(["text": .string(text)]) }
                 case "refusal"?:
                     continue
-                case "image_url"?, "file"?, "input_audio"? where allowMedia:
+                case "image_url"?, "file"?, "input_audio"?:
+                    guard allowMedia else {
+                        throw LayersError.invalidRequest(message: "media parts are only accepted in user messages",
+                                                         param: param)
+                    }
                     out.append(try mediaPart(item, param: param))
                 case let type:
                     throw LayersError.invalidRequest(

@@ -8,7 +8,13 @@ enum GeminiToolCallID {
 
     static func make(signature: String?) -> String {
         var generator = SystemRandomNumberGenerator()
-        let random = String((0..<24).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+        var bits = (generator.next() as UInt64, generator.next() as UInt64)
+        var random = ""
+        for i in 0..<22 {  // 22 base-62 digits from 128 random bits
+            if i == 11 { bits.0 = bits.1 }
+            random.append(alphabet[Int(bits.0 % 62)])
+            bits.0 /= 62
+        }
         guard let signature, !signature.isEmpty else { return "call_" + random }
         return "call_" + random + marker + signature
     }

@@ -30,9 +30,9 @@ struct ThinkTagSplitter: Sendable {
                 buffer = ""
                 return (reasoning, content)
             case .inThink:
-                if let range = buffer.range(of: Self.close) {
-                    reasoning += buffer[..<range.lowerBound]
-                    buffer = String(buffer[range.upperBound...])
+                if let (lower, upper) = Self.find(Self.close, in: buffer) {
+                    reasoning += buffer[..<lower]
+                    buffer = String(buffer[upper...])
                     state = .after
                     trimLeadingNewlines = true
                     continue
@@ -75,6 +75,26 @@ struct ThinkTagSplitter: Sendable {
         let reasoning = a.reasoning + b.reasoning
         return (reasoning.isEmpty && !text.drop(while: \.isWhitespace).hasPrefix(open) ? nil : reasoning,
                 a.content + b.content)
+    }
+
+    /// First occurrence of an ASCII `needle`, by bytes (Foundation's `range(of:)` is slow on Linux).
+    private static func find(_ needle: String, in text: String) -> (String.Index, String.Index)? {
+        let n = Array(needle.utf8)
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            if utf8[i] == n[0] {
+                var j = i
+                var k = 0
+                while k < n.count, j != utf8.endIndex, utf8[j] == n[k] {
+                    utf8.formIndex(after: &j)
+                    k += 1
+                }
+                if k == n.count { return (i, j) }
+            }
+            utf8.formIndex(after: &i)
+        }
+        return nil
     }
 
     private static func partialSuffixLength(of text: String, matching tag: String) -> Int {
