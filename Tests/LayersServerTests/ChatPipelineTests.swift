@@ -41,6 +41,20 @@ final class ChatPipelineTests: XCTestCase {
         XCTAssertFalse(rows[0].isTest)
     }
 
+    func testBackgroundSettlementIsVisibleToTheCallersNextRead() async throws {
+        let gw = try await TestGateway.make { $0.backgroundSettlement = true }
+        for _ in 0..<3 {
+            let r = await gw.chat(sonnet)
+            XCTAssertEqual(r.json["layers"]?["credits_charged"]?.numberValue?.text, "3.36")
+        }
+        let balance = await gw.send(.get, "/api/balance", key: gw.liveKey)
+        XCTAssertEqual(balance.json["credits"]?.numberValue?.text, "89.92")
+        XCTAssertEqual(balance.json["reserved"]?.numberValue?.text, "0")
+        XCTAssertEqual(gw.services.settlements.pendingCount, 0)
+        let usage = await gw.send(.get, "/api/usage", key: gw.liveKey)
+        XCTAssertEqual(usage.json["total_requests"]?.intValue, 3)
+    }
+
     func testMetadataProjectIsStored() async throws {
         let gw = try await TestGateway.make()
         let r = await gw.chat(#"{"model":"openai/gpt-4o","messages":[{"role":"user","content":"Hi"}],"metadata":{"project":"alpha","pattern":"qa"}}"#)
@@ -58,8 +72,9 @@ final class ChatPipelineTests: XCTestCase {
         XCTAssertEqual(r.headers["content-type"], "text/event-stream")
         let events = r.events
         XCTAssertEqual(events.last, "[DONE]")
+        // Without stream_options.include_usage, usage and layers ride on the finish chunk.
         let usageChunk = try JSONValue.parse(events[events.count - 2])
-        XCTAssertEqual(usageChunk["choices"]?.arrayValue?.count, 0)
+        XCTAssertEqual(usageChunk["choices"]?[0]?["finish_reason"]?.stringValue, "stop")
         XCTAssertEqual(usageChunk["usage"]?["total_tokens"]?.intValue, 3000)
         XCTAssertEqual(usageChunk["layers"]?["credits_used"]?.numberValue?.text, "3.36")
         let content = events.dropLast(2).compactMap { try? JSONValue.parse($0) }
@@ -70,6 +85,18 @@ final class ChatPipelineTests: XCTestCase {
         XCTAssertEqual(account.reserved, .zero)
         let v1 = try await gw.usageRows()[0].isStream
         XCTAssertTrue(v1)
+    }
+
+    func testStreamWithIncludeUsageGetsASeparateUsageChunk() async throws {
+        let gw = try await TestGateway.make()
+        let body = #"{"model":"openai/gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}"#
+        let events = await gw.chat(body).events
+        let usageChunk = try JSONValue.parse(events[events.count - 2])
+        XCTAssertEqual(usageChunk["choices"]?.arrayValue?.count, 0)
+        XCTAssertNotNil(usageChunk["layers"]?["credits_used"])
+        let finish = try JSONValue.parse(events[events.count - 3])
+        XCTAssertEqual(finish["choices"]?[0]?["finish_reason"]?.stringValue, "stop")
+        XCTAssertNil(finish["usage"])
     }
 
     func testStreamCutByClientIsSettledOnceForWhatWasSent() async throws {

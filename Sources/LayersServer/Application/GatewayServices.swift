@@ -19,6 +19,9 @@ public struct GatewayServices: Sendable {
     /// Name of the store implementation (`postgresql` or `memory`), shown by `/health`.
     public var storageName: String
 
+    /// Runs and tracks settlements (background by default).
+    public let settlements: SettlementScheduler
+
     let authenticator: Authenticator
     let modelMargins: ExpiringCache<String, [String: Int]>
 
@@ -39,6 +42,7 @@ public struct GatewayServices: Sendable {
         self.authenticator = Authenticator(keys: stores.keys, accounts: stores.accounts, tiers: tiers,
                                            cacheSeconds: configuration.keyCacheSeconds)
         self.modelMargins = ExpiringCache(ttl: TimeInterval(max(1, configuration.keyCacheSeconds)))
+        self.settlements = SettlementScheduler(mode: configuration.backgroundSettlement ? .background : .synchronous)
     }
 
     /// The rate-limit policy for a caller.

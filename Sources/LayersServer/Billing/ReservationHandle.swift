@@ -6,8 +6,8 @@ import Synchronization
 /// The credit hold of one request, settled or released exactly once whatever happens (success, provider error,
 /// client disconnect, a stream cut half way). The first of `settle`/`fail` wins; later calls do nothing.
 ///
-/// Settlement runs in its own unstructured task so that a cancelled request (the client went away) still
-/// records what it used.
+/// Settlement runs through the ``SettlementScheduler`` in its own unstructured task, so a cancelled request
+/// (the client went away) still records what it used, and the response does not wait for the ledger.
 public final class ReservationHandle: Sendable {
     public let requestID: String
     public let userID: UserID
@@ -15,10 +15,12 @@ public final class ReservationHandle: Sendable {
     public let reserved: MicroCredits
     let ledger: any CreditLedger
     let usage: any UsageStore
+    let scheduler: SettlementScheduler
     private let finished = Mutex(false)
 
     init(requestID: String, userID: UserID, isTest: Bool, reserved: MicroCredits, ledger: any CreditLedger,
-         usage: any UsageStore) {
+         usage: any UsageStore, scheduler: SettlementScheduler = SettlementScheduler(mode: .synchronous)) {
+        self.scheduler = scheduler
         self.requestID = requestID
         self.userID = userID
         self.isTest = isTest
@@ -39,7 +41,37 @@ public final class ReservationHandle: Sendable {
     public var isFinished: Bool { finished.withLock { $0 } }
 
     /// Charges `record.credits` (nothing for test keys), releases the hold and writes the usage row, in one
-    /// ledger transaction. Returns nil when the request was already finished.
+    /// ledger transaction, through the scheduler (in the background unless it is synchronous). A database that
+    /// is briefly unreachable is retried. Returns the charge (the collected amount in synchronous mode), or nil
+    /// when the request was already finished.
+    @discardableResult
+    public func settleCharge(_ record: UsageRecord) async -> MicroCredits? {
+        guard claim() else { return nil }
+        let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
+        let ledger = self.ledger
+        let charged = ChargeBox(settlement.charge)
+        await scheduler.schedule(userID: userID) {
+            for attempt in 1...Self.attempts {
+                do {
+                    let outcome = try await ledger.settle(settlement)
+                    charged.set(outcome.charged)
+                    return
+                } catch StoreError.unavailable(let why) where attempt < Self.attempts {
+                    ServerLog.warning("settlement of \(settlement.requestID) deferred (\(why)); retry \(attempt)")
+                    try? await Task.sleep(for: .milliseconds(100 << attempt))
+                } catch {
+                    ServerLog.error("settlement of \(settlement.requestID) failed: \(error); its hold expires uncharged")
+                    return
+                }
+            }
+        }
+        return charged.get()
+    }
+
+    static let attempts = 6
+
+    /// Settles at once, on the caller's path, and returns the ledger's outcome (nil when already finished).
+    /// Prefer ``settleCharge(_:)``, which keeps the ledger off the response path.
     @discardableResult
     public func settle(_ record: UsageRecord) async throws -> SettlementOutcome? {
         guard claim() else { return nil }
@@ -52,7 +84,7 @@ public final class ReservationHandle: Sendable {
     public func fail(_ record: UsageRecord) async {
         guard claim() else { return }
         let ledger = self.ledger, usage = self.usage, requestID = self.requestID, isTest = self.isTest
-        await Task {
+        await scheduler.schedule(userID: userID) {
             if !isTest {
                 do { _ = try await ledger.release(requestID: requestID) } catch {
                     ServerLog.error("release of \(requestID) failed (the sweeper will expire it): \(error)")
@@ -61,6 +93,14 @@ public final class ReservationHandle: Sendable {
             do { _ = try await usage.recordUsage(record) } catch {
                 ServerLog.error("usage row of failed request \(requestID) not recorded: \(error)")
             }
-        }.value
+        }
     }
+}
+
+/// The amount a settlement charged, written by the settlement task.
+final class ChargeBox: Sendable {
+    private let value: Mutex<MicroCredits>
+    init(_ initial: MicroCredits) { value = Mutex(initial) }
+    func set(_ v: MicroCredits) { value.withLock { $0 = v } }
+    func get() -> MicroCredits { value.withLock { $0 } }
 }

@@ -67,12 +67,17 @@ public enum LayersCommandLine {
             ServerLog.warning("DATABASE_URL is not set: using in-memory stores, nothing will be persisted")
         }
         let bootstrap = try await GatewayBootstrap.open(configuration, migrate: true)
-        let server = GatewayServer(services: try bootstrap.services())
+        let services = try bootstrap.services()
+        let server = GatewayServer(services: services)
         let port = try server.start()
         ServerLog.info("layers \(LayersVersion.string) listening on http://\(configuration.host):\(port) "
             + "(storage: \(bootstrap.storageName), models: \(bootstrap.registry.count))")
         let sweeper = Task { await ReservationSweeper(ledger: bootstrap.stores.ledger).run() }
         try await server.runUntilSignal()
+        if services.settlements.pendingCount > 0 {
+            ServerLog.info("waiting for \(services.settlements.pendingCount) pending settlement(s)")
+        }
+        await services.settlements.drainAll()
         sweeper.cancel()
         bootstrap.postgres?.pool.shutdown()
         ServerLog.info("stopped")

@@ -42,6 +42,9 @@ extension EnvironmentVariable {
         .init("LAYERS_DB_POOL_SIZE", .database, default: "8", "PostgreSQL connections in the pool."),
         .init("LAYERS_KEY_CACHE_SECONDS", .database, default: "5",
               "How long a key lookup is cached; revocation takes effect within this bound."),
+        .init("LAYERS_SETTLEMENT", .database, default: "background",
+              "background: answer first, then settle (balance/usage reads wait for the caller's own pending "
+                + "settlements; shutdown drains them); sync: settle before answering."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
         .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var databasePoolSize: Int
     public var keyCacheSeconds: Int
     public var reservationTTLSeconds: Int
+    /// Settle after answering (true) or before (false).
+    public var backgroundSettlement: Bool
 
     /// Default markup in basis points (6000 = 60% = cost x 1.6).
     public var defaultMarginBasisPoints: Int
@@ -42,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         c.port = 0
         c.adminToken = adminToken
         c.accessLog = false
+        c.backgroundSettlement = false
         return c
     }
 
@@ -64,6 +67,11 @@ public struct ServerConfiguration: Sendable {
         databaseURL = source["DATABASE_URL"]
         databasePoolSize = try source.int("LAYERS_DB_POOL_SIZE", default: 8, range: 1...500)
         keyCacheSeconds = try source.int("LAYERS_KEY_CACHE_SECONDS", default: 5, range: 0...3600)
+        switch source["LAYERS_SETTLEMENT"]?.lowercased() ?? "background" {
+        case "background", "async": backgroundSettlement = true
+        case "sync", "synchronous": backgroundSettlement = false
+        case let other: throw ConfigurationError("LAYERS_SETTLEMENT", "must be background or sync, got \"\(other)\"")
+        }
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.

@@ -11,6 +11,7 @@ struct AccountHandlers: Sendable {
 
     func balance(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
+        await services.settlements.drain(userID: principal.userID)
         guard let account = try await services.stores.accounts.creditAccount(userID: principal.userID) else {
             throw LayersError.authentication(.unknown)
         }
@@ -24,6 +25,7 @@ struct AccountHandlers: Sendable {
 
     func usage(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
+        await services.settlements.drain(userID: principal.userID)
         let report = try await UsageReport(usage: services.stores.usage)
             .build(context.request, userID: principal.userID, includeTestByDefault: principal.isTest)
         return .json(report)

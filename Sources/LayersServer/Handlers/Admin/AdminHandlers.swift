@@ -16,6 +16,7 @@ struct AdminHandlers: Sendable {
     }
 
     private func account(_ id: UserID) async throws -> CreditAccount {
+        await services.settlements.drain(userID: id)
         guard let account = try await services.stores.accounts.creditAccount(userID: id) else {
             throw LayersError.notFound(message: "No user \(id)", code: "user_not_found")
         }
@@ -146,6 +147,7 @@ struct AdminHandlers: Sendable {
             }
             user = id
         }
+        if let user { await services.settlements.drain(userID: user) } else { await services.settlements.drainAll() }
         return .json(try await UsageReport(usage: services.stores.usage).build(context.request, userID: user))
     }
 }

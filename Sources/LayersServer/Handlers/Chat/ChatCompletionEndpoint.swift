@@ -35,15 +35,10 @@ struct ChatCompletionEndpoint: Sendable {
         return .json(response)
     }
 
-    /// Settles and returns what was charged. A settlement failure is logged, never shown to a client who
-    /// already has the answer (the ledger's own queue retries outages).
+    /// Settles (in the background unless configured otherwise) and returns the charge. A settlement failure is
+    /// logged and retried, never shown to a client who already has the answer.
     private func settle(_ reservation: ReservationHandle, _ record: UsageRecord) async -> MicroCredits {
-        do {
-            return try await reservation.settle(record)?.charged ?? .zero
-        } catch {
-            ServerLog.error("settlement of \(record.requestID) failed: \(error)")
-            return .zero
-        }
+        await reservation.settleCharge(record) ?? .zero
     }
 
     private func streamed(_ call: ChatCall, backend: any ChatBackend, context: RequestContext,
@@ -57,9 +52,15 @@ struct ChatCompletionEndpoint: Sendable {
         let startedAt = context.startedAt
         let promptTokensEstimate = CreditEstimator.standard.promptTokens(forBytes: context.request.body.count)
         let settle = self.settle
+        // OpenAI sends a separate usage chunk (`choices: []`) only when asked (`stream_options.include_usage`);
+        // clients that did not ask may index `choices[0]` on every chunk, so they get usage and `layers` on the
+        // chunk that carries the finish reason instead.
+        let separateUsageChunk = call.body["stream_options"]?["include_usage"]?.boolValue ?? false
         return HTTPResponse.eventStream { writer in
             var tracker = StreamUsageTracker(promptTokensEstimate: promptTokensEstimate)
             var lastChunk: JSONObject?
+            /// A chunk with a finish reason, held back to carry the usage when there is no separate usage chunk.
+            var heldFinish: JSONObject?
             // Cut short: by the client (writes fail or the task is cancelled, which ends the iteration early)
             // or by the provider (error mid-stream). Either way the request is settled for what was used.
             func settleCut(_ error: (any Error)?) async {
@@ -74,6 +75,9 @@ struct ChatCompletionEndpoint: Sendable {
                 record.errorCode = failure?.code ?? "client_closed_request"
                 _ = await settle(reservation, record)
                 if let failure {
+                    if let held = heldFinish {
+                        try? await writer.writeEvent(data: JSONValue.object(held).serialized())
+                    }
                     try? await writer.writeEvent(data: failure.openAIBody(requestID: requestID).serialized())
                 }
             }
@@ -84,7 +88,17 @@ struct ChatCompletionEndpoint: Sendable {
                         tracker.observe(chunk, at: startedAt)
                         chunk["model"] = .string(model.id)
                         lastChunk = chunk
-                        try await writer.writeEvent(data: JSONValue.object(chunk).serialized())
+                        if let held = heldFinish {
+                            heldFinish = nil
+                            try await writer.writeEvent(data: JSONValue.object(held).serialized())
+                        }
+                        let finishes = chunk["choices"]?.arrayValue?.contains {
+                            !($0["finish_reason"]?.isNull ?? true) } ?? false
+                        if finishes && !separateUsageChunk {
+                            heldFinish = chunk
+                        } else {
+                            try await writer.writeEvent(data: JSONValue.object(chunk).serialized())
+                        }
                     case .usage(let usage):
                         tracker.final = usage
                     }
@@ -102,12 +116,18 @@ struct ChatCompletionEndpoint: Sendable {
             let latency = elapsedMs(since: startedAt)
             let charged = await settle(reservation, builder.success(usage: usage, breakdown: breakdown,
                                                                     latencyMs: latency, ttftMs: tracker.ttftMs))
-            var usageChunk = JSONObject()
-            usageChunk["id"] = lastChunk?["id"] ?? .string("chatcmpl-" + requestID)
-            usageChunk["object"] = "chat.completion.chunk"
-            usageChunk["created"] = lastChunk?["created"] ?? .number(JSONNumber(Int(Date().timeIntervalSince1970)))
-            usageChunk["model"] = .string(model.id)
-            usageChunk["choices"] = .array([])
+            var usageChunk: JSONObject
+            if let held = heldFinish {
+                usageChunk = held
+            } else {
+                usageChunk = JSONObject()
+                usageChunk["id"] = lastChunk?["id"] ?? .string("chatcmpl-" + requestID)
+                usageChunk["object"] = "chat.completion.chunk"
+                usageChunk["created"] = lastChunk?["created"]
+                    ?? .number(JSONNumber(Int(Date().timeIntervalSince1970)))
+                usageChunk["model"] = .string(model.id)
+                usageChunk["choices"] = .array([])
+            }
             usageChunk["usage"] = OpenAIUsage(usage).toJSON()
             usageChunk["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
                                                 isTest: isTest, requestID: requestID).json

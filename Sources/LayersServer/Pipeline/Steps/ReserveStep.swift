@@ -38,7 +38,8 @@ public struct ReserveStep: PipelineStep {
         var context = context
         let handle = ReservationHandle(
             requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
-            reserved: principal.isTest ? .zero : estimate, ledger: services.stores.ledger, usage: services.stores.usage)
+            reserved: principal.isTest ? .zero : estimate, ledger: services.stores.ledger, usage: services.stores.usage,
+            scheduler: services.settlements)
         context.reservation = handle
         do {
             let response = try await next(context)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Gateway benchmark (not a test): in one run on this machine, a fast fake upstream (nginx answering a fixed
+# OpenAI chat completion), layers-server in front of it with auth + rate limit + reservation + settlement on
+# (real PostgreSQL), and nginx as a plain reverse proxy to the same upstream. Reports requests/s, p50/p99 latency
+# and the latency each adds over calling the upstream directly, at concurrency 1 and 32, CPU time per request
+# (gateway process + PostgreSQL backends, from /proc), and the gateway's CPU per streamed SSE event.
+#
+# Usage: bench/gateway/run.sh [DURATION_SECONDS=8]
+# Uses $DATABASE_URL when set (PostgreSQL CPU is then only counted if the server runs on this machine under
+# scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is not installed (apt-get install nginx)"; exit 1; }
+
+echo "building layers-server (release)..." >&2
+swift build -c release --scratch-path .build-server --product layers-server >/dev/null
+BIN="$(swift build -c release --scratch-path .build-server --show-bin-path)/layers-server"
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    export LAYERS_PGROOT="${LAYERS_BENCH_PGROOT:-/tmp/layers-bench-pg}" LAYERS_PGPORT="${LAYERS_BENCH_PGPORT:-5499}"
+    eval "$(bash scripts/pg.sh start)"
+    trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+exec python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}"
