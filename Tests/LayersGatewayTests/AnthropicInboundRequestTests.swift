@@ -107,7 +107,9 @@ final class AnthropicInboundRequestTests: XCTestCase {
         let messages = try XCTUnwrap(out["messages"]?.arrayValue)
         XCTAssertEqual(messages.map { $0["role"]?.stringValue ?? "" }, ["user", "assistant", "tool", "tool", "user"])
         let assistant = messages[1]
-        XCTAssertEqual(assistant["content"], "Checking.", "thinking blocks are not sent to other providers")
+        XCTAssertEqual(assistant["content"], "Checking.")
+        XCTAssertEqual(assistant["thinking_blocks"], [["type": "thinking", "thinking": "hmm", "signature": "sig"]],
+                       "thinking blocks travel for the Anthropic adapter")
         XCTAssertEqual(assistant["tool_calls"]?[0]?["id"], "toolu_1")
         XCTAssertEqual(assistant["tool_calls"]?[0]?["function"]?["arguments"], #"{"city":"Paris"}"#)
         XCTAssertEqual(assistant["tool_calls"]?[1]?["id"], "toolu_2")

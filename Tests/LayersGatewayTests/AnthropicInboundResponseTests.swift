@@ -34,6 +34,18 @@ final class AnthropicInboundResponseTests: XCTestCase {
         XCTAssertEqual(message["layers"]?["credits_used"]?.numberValue?.text, "0.5")
     }
 
+    func testAnthropicThinkingBlocksKeepTheirSignatures() throws {
+        let completion = try JSONValue.parse("""
+        {"id":"chatcmpl-1","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"42",
+          "reasoning_content":"think","thinking_blocks":[{"type":"thinking","thinking":"think","signature":"c2ln"},
+          {"type":"redacted_thinking","data":"ZGF0YQ=="}]}}],"usage":{"prompt_tokens":1,"completion_tokens":2}}
+        """)
+        let message = AnthropicInboundResponseTranslator().translate(completion, model: "anthropic/claude-sonnet-4.5")
+        XCTAssertEqual(message["content"], [["type": "thinking", "thinking": "think", "signature": "c2ln"],
+                                            ["type": "redacted_thinking", "data": "ZGF0YQ=="],
+                                            ["type": "text", "text": "42"]])
+    }
+
     func testFinishReasonsMap() {
         XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "stop"), "end_turn")
         XCTAssertEqual(AnthropicInboundStopReason.from(finishReason: "length"), "max_tokens")

@@ -68,6 +68,19 @@ final class AnthropicInboundStreamTests: XCTestCase {
         XCTAssertEqual(events[15].1["usage"]?["cache_read_input_tokens"]?.intValue, 2)
     }
 
+    func testThinkingSignatureClosesTheThinkingBlock() throws {
+        let events = try run([
+            #"{"id":"x","choices":[{"index":0,"delta":{"reasoning_content":"hmm"},"finish_reason":null}]}"#,
+            #"{"id":"x","choices":[{"index":0,"delta":{"thinking_blocks":[{"type":"thinking","thinking":"hmm","signature":"c2ln"}]},"finish_reason":null}]}"#,
+            #"{"id":"x","choices":[{"index":0,"delta":{"content":"42"},"finish_reason":"stop"}]}"#,
+        ])
+        XCTAssertEqual(events.map(\.0), ["message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                                         "content_block_stop", "content_block_start", "content_block_delta",
+                                         "content_block_stop", "message_delta", "message_stop"])
+        XCTAssertEqual(events[3].1["delta"], ["type": "signature_delta", "signature": "c2ln"])
+        XCTAssertEqual(events[3].1["index"]?.intValue, 0)
+    }
+
     func testErrorChunkEndsStreamWithErrorEvent() throws {
         var translator = AnthropicInboundStreamTranslator(model: "m")
         var events = translator.translate(data: #"{"id":"x","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}"#)

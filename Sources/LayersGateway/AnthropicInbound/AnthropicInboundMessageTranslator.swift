@@ -4,7 +4,8 @@ import LayersCore
 ///
 /// A user turn's `tool_result` blocks become `tool` messages, emitted first so they directly follow the
 /// assistant turn whose `tool_calls` they answer; the rest of the turn follows as one user message. An assistant
-/// turn's text joins into `content` and its `tool_use` blocks become `tool_calls`.
+/// turn's text joins into `content`, its `tool_use` blocks become `tool_calls`, and its thinking blocks travel
+/// as `thinking_blocks` (the Anthropic adapter sends them back with their signatures; the others drop them).
 enum AnthropicInboundMessageTranslator {
     static func translate(_ message: JSONValue, index: Int) throws(AnthropicInboundError) -> [JSONValue] {
         let path = "messages.\(index)"
@@ -59,6 +60,7 @@ enum AnthropicInboundMessageTranslator {
         if let text = content.stringValue { return ["role": "assistant", "content": .string(text)] }
         var texts: [String] = []
         var calls: [JSONValue] = []
+        var thinking: [JSONValue] = []
         for (i, block) in try blocks(content, path: path).enumerated() {
             let blockPath = "\(path).content.\(i)"
             switch block["type"]?.stringValue {
@@ -75,7 +77,7 @@ enum AnthropicInboundMessageTranslator {
                 calls.append(["id": .string(id), "type": "function",
                               "function": ["name": .string(name), "arguments": .string(input.serialized())]])
             case "thinking", "redacted_thinking":
-                continue  // only Anthropic can check these signatures; other providers never see them
+                thinking.append(block)  // kept for Anthropic (signatures); the other adapters drop them
             case let other:
                 throw .invalidRequest("\(blockPath).type: '\(other ?? "null")' is not allowed in an assistant turn")
             }
@@ -83,6 +85,7 @@ enum AnthropicInboundMessageTranslator {
         var message: JSONObject = ["role": "assistant"]
         message["content"] = texts.isEmpty ? .null : .string(texts.joined())
         if !calls.isEmpty { message["tool_calls"] = .array(calls) }
+        if !thinking.isEmpty { message["thinking_blocks"] = .array(thinking) }
         return .object(message)
     }
 

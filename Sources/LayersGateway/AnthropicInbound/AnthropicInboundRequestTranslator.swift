@@ -8,8 +8,8 @@ import LayersCore
 /// `tool_result` (to `tool` messages placed before the rest of that user turn); `max_tokens`, `temperature`,
 /// `top_p`, `stop_sequences`, `stream` (usage forced on), `metadata.user_id`; custom tools and `tool_choice`
 /// (auto/any/tool/none, `disable_parallel_tool_use`); `thinking` to `reasoning_effort`.
-/// What cannot: `top_k` (no OpenAI field; dropped), thinking blocks from earlier turns (only Anthropic can
-/// verify their signatures; dropped), server tools such as `web_search_20250305` (rejected with a 400, since
+/// What cannot: `top_k` (no OpenAI field; dropped), thinking blocks from earlier turns (carried as
+/// `thinking_blocks`, which only the Anthropic adapter uses: no other provider can verify their signatures), server tools such as `web_search_20250305` (rejected with a 400, since
 /// only Anthropic runs them).
 ///
 /// ```swift

@@ -2,8 +2,9 @@ import LayersCore
 
 /// Translates an OpenAI `chat.completion` body into an Anthropic `message` body.
 ///
-/// `reasoning_content` (or `reasoning`) becomes a leading `thinking` block (with an empty signature: it did not
-/// come from Anthropic and cannot be verified there), text a `text` block, each tool call a `tool_use` block
+/// `thinking_blocks` (Anthropic's, through the Anthropic adapter) become `thinking`/`redacted_thinking` blocks with
+/// their signatures; otherwise `reasoning_content` (or `reasoning`) becomes a leading `thinking` block (with an
+/// empty signature: it did not come from Anthropic and cannot be verified there), text a `text` block, each tool call a `tool_use` block
 /// with its arguments parsed into `input`. `finish_reason` maps to `stop_reason`, usage per
 /// `AnthropicInboundUsage`. A `layers` object (credits, latency) is carried over unchanged.
 public struct AnthropicInboundResponseTranslator: Sendable {
@@ -16,7 +17,9 @@ public struct AnthropicInboundResponseTranslator: Sendable {
         let choice = response["choices"]?[0]
         let message = choice?["message"]
         var content: [JSONValue] = []
-        if let reasoning = (message?["reasoning_content"] ?? message?["reasoning"])?.stringValue, !reasoning.isEmpty {
+        if let blocks = message?["thinking_blocks"]?.arrayValue, !blocks.isEmpty {
+            content += blocks.compactMap(Self.thinkingBlock)
+        } else if let reasoning = (message?["reasoning_content"] ?? message?["reasoning"])?.stringValue, !reasoning.isEmpty {
             content.append(["type": "thinking", "thinking": .string(reasoning), "signature": ""])
         }
         if let text = message?["content"]?.stringValue, !text.isEmpty {
@@ -43,6 +46,18 @@ public struct AnthropicInboundResponseTranslator: Sendable {
         out["usage"] = .object(AnthropicInboundUsage.anthropicUsage(fromOpenAI: response["usage"]))
         if let layers = response["layers"] { out["layers"] = layers }
         return .object(out)
+    }
+
+    /// A `thinking_blocks` entry (Anthropic's own, with its signature) as a content block.
+    static func thinkingBlock(_ block: JSONValue) -> JSONValue? {
+        switch block["type"]?.stringValue {
+        case "thinking":
+            return ["type": "thinking", "thinking": block["thinking"] ?? "", "signature": block["signature"] ?? ""]
+        case "redacted_thinking":
+            return ["type": "redacted_thinking", "data": block["data"] ?? ""]
+        default:
+            return nil
+        }
     }
 
     /// `msg_…` from an OpenAI completion id.

@@ -76,6 +76,9 @@ public struct AnthropicInboundStreamTranslator: Sendable {
             }
             events.append(Self.delta(open.index!, ["type": "text_delta", "text": .string(text)]))
         }
+        for block in delta?["thinking_blocks"]?.arrayValue ?? [] {
+            events += thinkingBlockDelta(block)
+        }
         for call in delta?["tool_calls"]?.arrayValue ?? [] {
             events += toolCallDelta(call)
         }
@@ -141,6 +144,27 @@ public struct AnthropicInboundStreamTranslator: Sendable {
                       "output_tokens": 0],
         ]
         return [Self.event("message_start", ["type": "message_start", "message": message])]
+    }
+
+    /// A finished Anthropic thinking block from the adapter: its signature closes the open thinking block
+    /// (`signature_delta`); a redacted block is a block of its own.
+    private mutating func thinkingBlockDelta(_ block: JSONValue) -> [SSEEvent] {
+        switch block["type"]?.stringValue {
+        case "thinking":
+            guard let signature = block["signature"]?.stringValue, !signature.isEmpty else { return [] }
+            var events: [SSEEvent] = []
+            if case .thinking = open {} else {
+                events += openBlock(.thinking(nextIndex), ["type": "thinking", "thinking": "", "signature": ""])
+            }
+            events.append(Self.delta(open.index!, ["type": "signature_delta", "signature": .string(signature)]))
+            return events
+        case "redacted_thinking":
+            var events = openBlock(.thinking(nextIndex), ["type": "redacted_thinking", "data": block["data"] ?? ""])
+            events += closeOpenBlock()
+            return events
+        default:
+            return []
+        }
     }
 
     private mutating func toolCallDelta(_ call: JSONValue) -> [SSEEvent] {
