@@ -3,7 +3,7 @@ import LayersCore
 import XCTest
 @testable import LayersGateway
 
-final class AnthropicPassthroughTests: XCTestCase {
+final class AnthropicInboundPassthroughTests: XCTestCase {
     func testRequestKeepsEverythingButTheModel() throws {
         let body = """
         {"model":"anthropic/claude-sonnet-4.5","max_tokens":1024,"system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral","ttl":"1h"}}],"thinking":{"type":"enabled","budget_tokens":2048},"tools":[{"type":"web_search_20250305","name":"web_search","max_uses":3}],"messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"EqQBCkYIAxgCIkA="},{"type":"tool_use","id":"toolu_1","name":"web_search","input":{"query":"q"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"r"}]}],"temperature":1.0}

@@ -22,6 +22,9 @@ final class CurlLoop: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private let configuration: UpstreamClientConfiguration
     private var thread: Thread?
+    private static let scanInterval: UInt64 = 5_000_000
+    private var nextScanAt: UInt64 = 0
+    private var nextDeadline: UInt64 = 0
 
     init(configuration: UpstreamClientConfiguration, name: String) {
         _ = Self.globalInit
@@ -98,6 +101,7 @@ final class CurlLoop: @unchecked Sendable {
                 let easy = try makeEasy(for: transfer)
                 transfer.startedAt = monotonicNanos()
                 active[easy] = transfer
+                nextScanAt = 0
                 curl_multi_add_handle(multi, easy)
             } catch {
                 release(transfer)
@@ -132,10 +136,16 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
-    /// Applies our own deadlines; returns how long `curl_multi_poll` may wait (ms).
+    /// Applies our own deadlines; returns how long `curl_multi_poll` may wait (ms). The scan over the active
+    /// transfers runs at most every `scanInterval` (deadlines are coarse; busy loops with thousands of streams
+    /// would otherwise scan on every wake-up).
     private func enforceDeadlines() -> Int32 {
         guard !active.isEmpty else { return 1000 }
         let now = monotonicNanos()
+        if now < nextScanAt && now < nextDeadline {
+            return Int32(min(1000, (min(nextDeadline, nextScanAt) - now + 999_999) / 1_000_000))
+        }
+        nextScanAt = now + Self.scanInterval
         var next = now + 1_000_000_000
         var expired: [(CurlTransfer, UpstreamError)] = []
         for (_, t) in active {
@@ -154,6 +164,7 @@ final class CurlLoop: @unchecked Sendable {
             }
         }
         for (t, error) in expired { abort(t, error: error) }
+        nextDeadline = next
         let waitNanos = next > now ? next - now : 0
         return Int32(min(1000, (waitNanos + 999_999) / 1_000_000))
     }

@@ -38,7 +38,7 @@ final class CurlTransfer: @unchecked Sendable {
     let maxBufferedBodyBytes: Int
     let highWater: Int
     let lowWater: Int
-    weak var loop: CurlLoop?
+    let loop: CurlLoop?
     let shared = Locked(Shared())
 
     // Loop-thread-only state.
@@ -54,8 +54,10 @@ final class CurlTransfer: @unchecked Sendable {
     var body: [UInt8] = []
     var pendingError: UpstreamError?
 
-    init(request: UpstreamRequest, mode: Mode, maxBufferedBodyBytes: Int, highWater: Int, lowWater: Int) {
+    init(request: UpstreamRequest, mode: Mode, loop: CurlLoop, maxBufferedBodyBytes: Int, highWater: Int,
+         lowWater: Int) {
         self.request = request
+        self.loop = loop
         self.mode = mode
         self.host = request.host
         self.maxBufferedBodyBytes = maxBufferedBodyBytes

@@ -73,15 +73,13 @@ public final class UpstreamHTTPClient: Sendable {
     }
 
     private func makeTransfer(_ request: UpstreamRequest, mode: CurlTransfer.Mode) -> CurlTransfer {
-        let transfer = CurlTransfer(request: request, mode: mode,
-                                    maxBufferedBodyBytes: configuration.maxResponseBytes,
-                                    highWater: configuration.streamHighWater,
-                                    lowWater: configuration.streamLowWater)
         let index = nextLoop.withLock { i -> Int in
             defer { i = (i + 1) % loops.count }
             return i
         }
-        transfer.loop = loops[index]
-        return transfer
+        return CurlTransfer(request: request, mode: mode, loop: loops[index],
+                            maxBufferedBodyBytes: configuration.maxResponseBytes,
+                            highWater: configuration.streamHighWater,
+                            lowWater: configuration.streamLowWater)
     }
 }
