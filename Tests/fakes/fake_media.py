@@ -10,6 +10,7 @@ Written from the providers' public API documentation, independently of the Swift
   Imagen 4            POST /gemini/v1beta/models/{model}:predict            (instances/parameters)
   Gemini image        POST /gemini/v1beta/models/{model}:generateContent    (responseModalities IMAGE)
   Gemini embeddings   POST /gemini/v1beta/models/{model}:batchEmbedContents
+  Gemini tokens       POST /gemini/v1beta/models/{model}:countTokens  (generateContentRequest or contents)
   Vercel AI Gateway   POST /gateway/v1/chat/completions with modalities ["image"];  POST /gateway/v1/embeddings
   Anthropic           POST /anthropic/v1/messages/count_tokens  (the chat fakes have no token counting)
   generated files     GET  /files/{name}
@@ -215,6 +216,8 @@ class Handler(BaseHTTPRequestHandler):
                 return "gemini", self.imagen
             if path.endswith(":batchEmbedContents") or path.endswith(":embedContent"):
                 return "gemini", self.gemini_embeddings
+            if path.endswith(":countTokens"):
+                return "gemini", self.gemini_count_tokens
             if path.endswith(":generateContent") and isinstance(body, dict):
                 mods = (body.get("generationConfig") or {}).get("responseModalities") or []
                 model = path.rsplit("/", 1)[1].split(":")[0]
@@ -501,6 +504,24 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_json(200, {"candidates": [{"content": {"role": "model", "parts": parts},
                                                     "finishReason": "STOP", "index": 0}],
                                     "usageMetadata": usage, "modelVersion": path.rsplit("/", 1)[1].split(":")[0]})
+
+    def gemini_count_tokens(self, path, query, headers, body):
+        self.require_goog_key(headers, query)
+        model = path.rsplit("/", 1)[1].split(":")[0]
+        if "contents" in body and "generateContentRequest" in body:
+            raise FakeError(400, "contents and generateContentRequest are mutually exclusive")
+        request = body.get("generateContentRequest") or body
+        if "generateContentRequest" in body and request.get("model") != "models/" + model:
+            raise FakeError(400, "generateContentRequest.model must be 'models/%s'" % model)
+        contents = request.get("contents")
+        if not isinstance(contents, list) or not contents:
+            raise FakeError(400, "contents is required")
+        for c in contents:
+            if c.get("role", "user") not in ("user", "model") or not isinstance(c.get("parts"), list):
+                raise FakeError(400, "invalid content")
+        text = json.dumps([request.get("systemInstruction"), contents, request.get("tools")])
+        return self.send_json(200, {"totalTokens": max(1, len(text) // 4),
+                                    "promptTokensDetails": [{"modality": "TEXT", "tokenCount": max(1, len(text) // 4)}]})
 
     def gemini_embeddings(self, path, query, headers, body):
         self.require_goog_key(headers, query)

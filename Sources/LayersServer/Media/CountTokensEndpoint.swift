@@ -5,8 +5,10 @@ import LayersHTTP
 import LayersModels
 
 /// `POST /v1/messages/count_tokens`: for Anthropic models with `ANTHROPIC_API_KEY` set, Anthropic's own count
-/// (pass-through, free, no usage row); for every other model (whose providers have no such endpoint) an estimate
-/// of about four bytes per token of the translated request, marked with `x-layers-token-count: estimated`.
+/// (pass-through); for Gemini models with `GEMINI_API_KEY` set, Gemini's `countTokens` on the translated request;
+/// both marked `x-layers-token-count: provider`, free and without a usage row. For every other model (whose
+/// providers have no such endpoint) an estimate of about four bytes per token of the translated request, marked
+/// `x-layers-token-count: estimated`.
 struct CountTokensEndpoint: Sendable {
     let services: GatewayServices
     let media: MediaServices
@@ -33,6 +35,14 @@ struct CountTokensEndpoint: Sendable {
         }
         if body["max_tokens"] == nil { body["max_tokens"] = 1 }
         let openAI = try MediaBridge.translate(body)
+        if !principal.isTest, model.provider == .google, let google = media.google {
+            let tokens = try await context.timing.measureUpstream {
+                try await GeminiTokenCounter.count(openAIRequest: openAI, model: model, endpoint: google, http: media.http)
+            }
+            var response = HTTPResponse.json(["input_tokens": .number(JSONNumber(tokens))])
+            response.headers.replaceOrAdd(name: "x-layers-token-count", value: "provider")
+            return response
+        }
         var counted = JSONObject()
         counted["messages"] = openAI["messages"]
         counted["tools"] = openAI["tools"]

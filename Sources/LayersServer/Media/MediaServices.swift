@@ -10,6 +10,8 @@ struct MediaServices: Sendable {
     let embeddings: EmbeddingsService
     /// Anthropic's endpoint when its key is set (pass-through for Anthropic models); nil otherwise.
     let anthropic: ProviderEndpoint?
+    /// Gemini's endpoint when its key is set (token counting for Gemini models); nil otherwise.
+    let google: ProviderEndpoint?
     let http: UpstreamHTTPClient
 
     init(services: GatewayServices) {
@@ -27,6 +29,11 @@ struct MediaServices: Sendable {
             self.anthropic = endpoint
         } else {
             self.anthropic = nil
+        }
+        if let endpoint = router?.configuration.endpoint(for: "google"), endpoint.isConfigured, endpoint.api == .gemini {
+            self.google = endpoint
+        } else {
+            self.google = nil
         }
     }
 }

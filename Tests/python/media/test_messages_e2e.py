@@ -143,6 +143,13 @@ def test_count_tokens(media_account):
     anthropic_count = client.messages.count_tokens(model="anthropic/claude-sonnet-4.5",
                                                    messages=[{"role": "user", "content": "hello"}])
     assert anthropic_count.input_tokens > 0
+    raw = client.messages.with_raw_response.count_tokens(
+        model="google/gemini-2.5-flash", system="Be brief.", tools=[WEATHER_TOOL],
+        messages=[{"role": "user", "content": "hello"}])
+    assert raw.headers["x-layers-token-count"] == "provider"
+    assert raw.parse().input_tokens > 10
+    assert client.messages.with_raw_response.count_tokens(
+        model="openai/gpt-4o", messages=[{"role": "user", "content": "hi"}]).headers["x-layers-token-count"] == "estimated"
 
 
 def test_test_keys_use_the_sandbox(media_account):
