@@ -283,6 +283,48 @@ final class AnthropicProviderTests: XCTestCase {
         XCTAssertFalse(cut.completed)
     }
 
+    func testToolResultImagesOptionsAndBetaHeader() async throws {
+        let kit = try ProviderTestKit()
+        let model = try ProviderTestKit.model(modelID)
+        let request = try ProviderTestKit.request("""
+        {"model":"\(modelID)","tools":\(tools),"anthropic":{"top_k":5,"betas":["files-api-2025-04-14","x-1"]},
+         "messages":[{"role":"user","content":"draw"},
+          {"role":"assistant","content":"Calling.","tool_calls":[{"id":"toolu_a","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+          {"role":"tool","tool_call_id":"toolu_a","content":[{"type":"text","text":"see image"},
+            {"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQ"}}]}]}
+        """)
+        let result = try await kit.provider(.anthropic).complete(request, model: model)
+        let sent = try await kit.lastBody()
+        let headers = try await kit.lastHeaders()
+        XCTAssertEqual(headers["anthropic-beta"], "files-api-2025-04-14,x-1")
+        XCTAssertEqual(sent["top_k"], 5)
+        XCTAssertNil(sent["betas"])
+        XCTAssertNil(sent["anthropic"])
+        XCTAssertEqual(sent["messages"]?[1]?["content"]?.arrayValue?.map { $0["type"]?.stringValue ?? "" }, ["text", "tool_use"])
+        XCTAssertEqual(sent["messages"]?[1]?["content"]?[1]?["input"], ["city": "Oslo"])
+        let toolResult = try XCTUnwrap(sent["messages"]?[2]?["content"]?[0])
+        XCTAssertEqual(toolResult["type"], "tool_result")
+        XCTAssertEqual(toolResult["content"]?[1]?["source"]?["media_type"], "image/jpeg")
+        XCTAssertEqual(result.body["choices"]?[0]?["message"]?["content"]?.stringValue, answer)
+        Samples.save(result.body, name: "anthropic-plain")
+    }
+
+    func testStreamStopSequenceAndLength() async throws {
+        let kit = try ProviderTestKit()
+        let model = try ProviderTestKit.model(modelID)
+        let request = try ProviderTestKit.request(
+            #"{"model":"\#(modelID)","stream":true,"stop":["DONE"],"messages":[{"role":"user","content":"hi"}]}"#)
+        for (scenario, expected) in [("stop_sequence", "stop"), ("length", "length")] {
+            let stream = try await kit.provider(.anthropic, scenario: scenario).stream(request, model: model)
+            let folded = FoldedStream(try await ProviderTestKit.collect(stream, sample: "anthropic-\(scenario)-stream"))
+            XCTAssertEqual(folded.finishReason, expected)
+            XCTAssertEqual(stream.finishReason, expected)
+            XCTAssertEqual(folded.content, answer)
+        }
+        let sent = try await kit.lastBody()
+        XCTAssertEqual(sent["stop_sequences"], ["DONE"])
+    }
+
     func testRequestBuilderUnits() throws {
         let model = try ProviderTestKit.model(modelID)
         // An assistant-first conversation gets a placeholder user turn; named tool choice; no parallel.

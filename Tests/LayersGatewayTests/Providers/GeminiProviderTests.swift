@@ -125,6 +125,24 @@ final class GeminiProviderTests: XCTestCase {
                        ["name": "x"])
     }
 
+    func testStreamedJSONAndGoogleOptions() async throws {
+        let kit = try ProviderTestKit()
+        let request = try ProviderTestKit.request("""
+        {"model":"\(modelID)","stream":true,"response_format":{"type":"json_object"},
+         "google":{"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}],
+                   "generationConfig":{"topK":3}},
+         "messages":[{"role":"user","content":"json"}]}
+        """)
+        let stream = try await kit.provider(.gemini).stream(request, model: try ProviderTestKit.model(modelID))
+        let folded = FoldedStream(try await ProviderTestKit.collect(stream, sample: "gemini-json-stream"))
+        XCTAssertEqual(try JSONValue.parse(folded.content), ["answer": "x"])
+        let sent = try await kit.lastBody()
+        XCTAssertEqual(sent["generationConfig"]?["responseMimeType"], "application/json")
+        XCTAssertEqual(sent["generationConfig"]?["topK"], 3)
+        XCTAssertEqual(sent["safetySettings"]?[0]?["threshold"], "BLOCK_NONE")
+        XCTAssertNil(sent["google"])
+    }
+
     func testCacheUsageSafetyAndBlockedPrompts() async throws {
         let kit = try ProviderTestKit()
         let model = try ProviderTestKit.model(modelID)

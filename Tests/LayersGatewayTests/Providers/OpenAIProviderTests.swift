@@ -200,6 +200,23 @@ final class OpenAIProviderTests: XCTestCase {
         XCTAssertEqual(folded.content, answer)
     }
 
+    func testJSONSchemaAndVisionPassThroughUnchanged() async throws {
+        let kit = try ProviderTestKit()
+        let model = try ProviderTestKit.model("openai/gpt-4o")
+        let request = try ProviderTestKit.request("""
+        {"model":"openai/gpt-4o","response_format":{"type":"json_schema","json_schema":{"name":"p","strict":true,
+          "schema":{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"],"additionalProperties":false}}},
+         "messages":[{"role":"user","content":[{"type":"text","text":"what?"},
+           {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}}]}]}
+        """)
+        let result = try await kit.provider(.openAI).complete(request, model: model)
+        let sent = try await kit.lastBody()
+        XCTAssertEqual(sent["response_format"], request.json["response_format"])
+        XCTAssertEqual(sent["messages"], request.json["messages"])
+        XCTAssertEqual(try JSONValue.parse(result.body["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""), ["n": 1])
+        Samples.save(result.body, name: "openai-json")
+    }
+
     func testMorphIsOpenAICompatible() async throws {
         let kit = try ProviderTestKit()
         let model = try ProviderTestKit.model("morph/morph-v3-large")
