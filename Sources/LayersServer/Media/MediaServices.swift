@@ -52,9 +52,7 @@ extension MediaError {
         case 503:
             return .providerOverloaded(provider: provider, model: model, retryAfterSeconds: nil)
         case 504:
-            if code == "generation_timeout" {
-                return .upstreamTimeout(provider: provider, model: model, phase: .total)
-            }
+            // A BFL result not ready by the deadline, or a transport timeout: the whole exchange took too long.
             return .upstreamTimeout(provider: provider, model: model, phase: .total)
         case 499:
             return .serviceUnavailable(message: "The request was cancelled.", retryAfterSeconds: nil)
