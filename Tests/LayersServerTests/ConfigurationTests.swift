@@ -77,3 +77,13 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNil(DecimalText.parse("-1", scale: 2))
     }
 }
+
+final class ConfigurationDocsTests: XCTestCase {
+    /// docs/configuration.md names every variable the server reads.
+    func testConfigurationPageListsEveryVariable() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for v in EnvironmentVariable.catalog { XCTAssertTrue(text.contains("`\(v.name)`"), v.name) }
+    }
+}

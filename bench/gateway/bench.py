@@ -136,13 +136,19 @@ def wrk(url, conns, duration, lua, threads=None):
             "errors": int(non2xx.group(1)) if non2xx else 0, "raw": out}
 
 
-def lua_script(work, name, body, key):
+def lua_script(work, name, body, keys):
+    """POSTs `body`, rotating through `keys` (one user each) request by request."""
     path = os.path.join(work, name + ".lua")
     with open(path, "w") as f:
-        f.write('wrk.method = "POST"\n')
-        f.write("wrk.body = %s\n" % json.dumps(body))
-        f.write('wrk.headers["Content-Type"] = "application/json"\n')
-        f.write('wrk.headers["Authorization"] = "Bearer %s"\n' % key)
+        f.write("local body = %s\n" % json.dumps(body))
+        f.write("local keys = {%s}\n" % ", ".join(json.dumps(k) for k in keys))
+        f.write("local n = 0\n")
+        f.write("request = function()\n"
+                "  n = n + 1\n"
+                "  local k = keys[(n % #keys) + 1]\n"
+                "  return wrk.format(\"POST\", nil, {[\"Content-Type\"] = \"application/json\", "
+                "[\"Authorization\"] = \"Bearer \" .. k}, body)\n"
+                "end\n")
     return path
 
 
@@ -158,8 +164,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--duration", type=int, default=8)
+    ap.add_argument("--users", type=int, default=32)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="layers-gw-bench-")
+    os.chmod(work, 0o755)  # nginx workers (an unprivileged user) read the SSE files from here
     for events in (10, 1000):
         with open(os.path.join(work, "sse%d.txt" % events), "w") as f:
             f.write(sse(events))
@@ -196,12 +204,16 @@ def main():
                 break
             except OSError:
                 time.sleep(0.05)
-        user = http_json(base + "/admin/users", {"email": "bench-%d@example.com" % time.time_ns(), "tier": "bench",
-                                                 "credits": "10000000", "key": {"name": "bench", "mode": "live"}},
-                         token=admin)
-        key = user["api_key"]["key"]
+        # Many users (as in production): each has its own balance row, so requests do not queue on one row lock.
+        keys = []
+        for i in range(args.users):
+            user = http_json(base + "/admin/users", {"email": "bench-%d-%d@example.com" % (time.time_ns(), i),
+                                                     "tier": "bench", "credits": "10000000",
+                                                     "key": {"name": "bench", "mode": "live"}}, token=admin)
+            keys.append(user["api_key"]["key"])
+        key = keys[0]
         chat = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Say hello"}], "max_tokens": 16}
-        lua = lua_script(work, "chat", json.dumps(chat), key)
+        lua = lua_script(work, "chat", json.dumps(chat), keys)
         check = http_json(base + "/v1/chat/completions", chat, token=key)
         assert check["layers"]["credits_charged"] > 0, check
 
@@ -210,6 +222,9 @@ def main():
                     lambda: nginx_pids(pidfiles[1])),
                    ("layers gateway", base + "/v1/chat/completions", lambda: [gateway.pid])]
         results = {}
+        probe = wrk(base + "/v1/chat/completions", 1, 1, lua)
+        if probe["errors"]:
+            sys.exit("the gateway answered errors to the benchmark requests:\n" + probe["raw"])
         for conns in (1, 32):
             for name, url, pids in targets:
                 wrk(url, conns, 2, lua)  # warm-up
@@ -225,20 +240,27 @@ def main():
         # Streaming: gateway CPU per request for a 10-event and a 1,000-event stream; the difference per event.
         stream_body = json.dumps({"model": "morph/morph-v3-fast", "stream": True, "max_tokens": 16,
                                   "messages": [{"role": "user", "content": "stream"}]})
-        stream_lua = lua_script(work, "stream", stream_body, key)
+        stream_lua = lua_script(work, "stream", stream_body, keys)
         per_stream = {}
         for events, port, proc in ((10, GATEWAY_PORT, gateway), (1000, GATEWAY_PORT + 1, gateway_large)):
             url = "http://127.0.0.1:%d/v1/chat/completions" % port
             wrk(url, 4, 2, stream_lua)
+            sample = urllib.request.urlopen(urllib.request.Request(
+                url, data=stream_body.encode(), headers={"authorization": "Bearer " + key,
+                                                         "content-type": "application/json"}), timeout=10).read()
+            got = sample.count(b"data: ")
+            assert got >= events + 2, "expected a %d-event stream, got %d data lines: %r" % (events, got, sample[:300])
             c0 = proc_cpu_seconds([proc.pid])
             r = wrk(url, 4, args.duration, stream_lua)
+            assert r["errors"] == 0, r["raw"]
             c1 = proc_cpu_seconds([proc.pid])
             per_stream[events] = ((c1 - c0) / r["requests"] * 1e6, r)
         per_event = (per_stream[1000][0] - per_stream[10][0]) / 990
 
         balance = http_json(base + "/api/balance", token=key)
         print()
-        print("Layers gateway benchmark (%ds per run, wrk, loopback, %d cores)" % (args.duration, os.cpu_count()))
+        print("Layers gateway benchmark (%ds per run, wrk, loopback, %d cores, %d users)" % (
+            args.duration, os.cpu_count(), args.users))
         print("%-24s %5s %10s %9s %9s %11s %11s %9s %10s %6s" % (
             "target", "conns", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "CPU us", "PG CPU us", "non2xx"))
         for conns in (1, 32):

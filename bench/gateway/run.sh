@@ -5,7 +5,7 @@
 # and the latency each adds over calling the upstream directly, at concurrency 1 and 32, CPU time per request
 # (gateway process + PostgreSQL backends, from /proc), and the gateway's CPU per streamed SSE event.
 #
-# Usage: bench/gateway/run.sh [DURATION_SECONDS=8]
+# Usage: bench/gateway/run.sh [DURATION_SECONDS=8] [USERS=32]
 # Uses $DATABASE_URL when set (PostgreSQL CPU is then only counted if the server runs on this machine under
 # scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp.
 set -euo pipefail
@@ -22,4 +22,4 @@ if [ -z "${DATABASE_URL:-}" ]; then
     eval "$(bash scripts/pg.sh start)"
     trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 fi
-exec python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}"
+exec python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}" --users "${2:-32}"

@@ -73,16 +73,23 @@ extension EnvironmentVariable {
         .init("AI_GATEWAY_API_KEY", .providers, default: "(unset)",
               "Vercel AI Gateway key: serves any model whose own provider has no key."),
         .init("AI_GATEWAY_BASE_URL", .providers, default: "https://ai-gateway.vercel.sh/v1", "Vercel AI Gateway endpoint."),
-        .init("LAYERS_UPSTREAM_CONNECT_TIMEOUT_MS", .providers, default: "(adapter default)",
+        .init("BFL_API_KEY", .providers, default: "(unset)", "Black Forest Labs (Flux image models) key."),
+        .init("BFL_BASE_URL", .providers, default: "https://api.bfl.ai", "Black Forest Labs endpoint."),
+        .init("BFL_POLL_INTERVAL_MS", .providers, default: "500", "How often a pending Flux image is polled."),
+        .init("BFL_DEADLINE_SECONDS", .providers, default: "120", "How long a Flux image may take (504 after)."),
+        .init("RECRAFT_API_KEY", .providers, default: "(unset)", "Recraft (image models) key."),
+        .init("RECRAFT_BASE_URL", .providers, default: "https://external.api.recraft.ai/v1", "Recraft endpoint."),
+        .init("LAYERS_UPSTREAM_CONNECT_TIMEOUT_MS", .providers, default: "10000",
               "Upstream connect timeout (504 upstream_timeout when exceeded)."),
-        .init("LAYERS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", .providers, default: "(adapter default)",
+        .init("LAYERS_UPSTREAM_FIRST_BYTE_TIMEOUT_MS", .providers, default: "120000",
               "Time allowed until the provider's first response byte."),
-        .init("LAYERS_UPSTREAM_TOTAL_TIMEOUT_MS", .providers, default: "(adapter default)",
+        .init("LAYERS_UPSTREAM_TOTAL_TIMEOUT_MS", .providers, default: "600000",
               "Total time allowed for one upstream request."),
-        .init("LAYERS_UPSTREAM_IDLE_TIMEOUT_MS", .providers, default: "(adapter default)",
+        .init("LAYERS_UPSTREAM_IDLE_TIMEOUT_MS", .providers, default: "120000",
               "Longest silence allowed between stream events."),
         .init("LAYERS_PROVIDERS_FILE", .providers, default: "(none)",
-              "JSON file of named OpenAI-compatible providers (Ollama, vLLM, OpenRouter, LM Studio)."),
+              "JSON file of named OpenAI-compatible providers (Ollama, vLLM, OpenRouter, LM Studio); their keys "
+                + "come from the variables the file names (api_key_env)."),
     ]
 
     /// Alternative names accepted for compatibility, mapped to the catalog name they stand for.
