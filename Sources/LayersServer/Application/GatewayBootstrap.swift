@@ -14,6 +14,8 @@ public struct GatewayBootstrap: Sendable {
     public let registry: ModelRegistry
     public let tiers: TierTable
     public let postgres: PostgresStore?
+    /// Outage-proof settlement queue (PostgreSQL only).
+    public let settlementQueue: SettlementQueue?
 
     /// Opens the stores. With `migrate`, pending migrations are applied first (PostgreSQL only).
     public static func open(_ configuration: ServerConfiguration, migrate: Bool = false) async throws -> GatewayBootstrap {
@@ -33,11 +35,17 @@ public struct GatewayBootstrap: Sendable {
             let pg = try await PostgresStore.connect(databaseURL: url, poolSize: configuration.databasePoolSize,
                                                      migrate: migrate)
             let ttl: Duration? = configuration.keyCacheSeconds > 0 ? .seconds(configuration.keyCacheSeconds) : nil
-            return GatewayBootstrap(configuration: configuration, stores: pg.asStores(keyCacheTTL: ttl),
-                                    storageName: "postgresql", registry: registry, tiers: tiers, postgres: pg)
+            let stores = pg.asStores(keyCacheTTL: ttl)
+            let journal = configuration.settlementJournal.map(SettlementJournal.init(path:))
+            let queue = SettlementQueue(ledger: stores.ledger, journal: journal, onDrop: { settlement, error in
+                ServerLog.error("settlement of \(settlement.requestID) rejected by the database: \(error)")
+            })
+            return GatewayBootstrap(configuration: configuration, stores: stores, storageName: "postgresql",
+                                    registry: registry, tiers: tiers, postgres: pg, settlementQueue: queue)
         }
         return GatewayBootstrap(configuration: configuration, stores: InMemoryStore().asStores(),
-                                storageName: "memory", registry: registry, tiers: tiers, postgres: nil)
+                                storageName: "memory", registry: registry, tiers: tiers, postgres: nil,
+                                settlementQueue: nil)
     }
 
     /// The services of a serving gateway, with real providers for live keys.
@@ -52,6 +60,7 @@ public struct GatewayBootstrap: Sendable {
         return GatewayServices(
             configuration: configuration, stores: stores, registry: registry, tiers: tiers,
             liveBackend: ProviderBackend(router: router), storageName: storageName,
+            settlementSubmitter: settlementQueue.map(QueueSubmitter.init(queue:)),
             databaseCheck: { await pg?.isReachable() ?? true })
     }
 

@@ -21,6 +21,8 @@ public struct GatewayServices: Sendable {
 
     /// Runs and tracks settlements (background by default).
     public let settlements: SettlementScheduler
+    /// Where settlements go (the ledger directly, or PostgreSQL's outage-proof queue).
+    public var settlementSubmitter: any SettlementSubmitter
 
     let authenticator: Authenticator
     let modelMargins: ExpiringCache<String, [String: Int]>
@@ -28,8 +30,9 @@ public struct GatewayServices: Sendable {
     public init(configuration: ServerConfiguration, stores: LayersStores, registry: ModelRegistry = .builtIn,
                 tiers: TierTable = .defaults, limiter: RateLimiter = RateLimiter(),
                 liveBackend: any ChatBackend, sandboxBackend: any ChatBackend = SandboxBackend(),
-                storageName: String = "memory",
+                storageName: String = "memory", settlementSubmitter: (any SettlementSubmitter)? = nil,
                 databaseCheck: @escaping @Sendable () async -> Bool = { true }) {
+        self.settlementSubmitter = settlementSubmitter ?? LedgerSubmitter(ledger: stores.ledger)
         self.configuration = configuration
         self.stores = stores
         self.registry = registry

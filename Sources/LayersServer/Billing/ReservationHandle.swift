@@ -16,11 +16,14 @@ public final class ReservationHandle: Sendable {
     let ledger: any CreditLedger
     let usage: any UsageStore
     let scheduler: SettlementScheduler
+    let submitter: (any SettlementSubmitter)?
     private let finished = Mutex(false)
 
     init(requestID: String, userID: UserID, isTest: Bool, reserved: MicroCredits, ledger: any CreditLedger,
-         usage: any UsageStore, scheduler: SettlementScheduler = SettlementScheduler(mode: .synchronous)) {
+         usage: any UsageStore, scheduler: SettlementScheduler = SettlementScheduler(mode: .synchronous),
+         submitter: (any SettlementSubmitter)? = nil) {
         self.scheduler = scheduler
+        self.submitter = submitter
         self.requestID = requestID
         self.userID = userID
         self.isTest = isTest
@@ -48,27 +51,17 @@ public final class ReservationHandle: Sendable {
     public func settleCharge(_ record: UsageRecord) async -> MicroCredits? {
         guard claim() else { return nil }
         let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
-        let ledger = self.ledger
+        let submitter = self.submitter ?? LedgerSubmitter(ledger: ledger)
         let charged = ChargeBox(settlement.charge)
         await scheduler.schedule(userID: userID) {
-            for attempt in 1...Self.attempts {
-                do {
-                    let outcome = try await ledger.settle(settlement)
-                    charged.set(outcome.charged)
-                    return
-                } catch StoreError.unavailable(let why) where attempt < Self.attempts {
-                    ServerLog.warning("settlement of \(settlement.requestID) deferred (\(why)); retry \(attempt)")
-                    try? await Task.sleep(for: .milliseconds(100 << attempt))
-                } catch {
-                    ServerLog.error("settlement of \(settlement.requestID) failed: \(error); its hold expires uncharged")
-                    return
-                }
+            do {
+                if let amount = try await submitter.submit(settlement) { charged.set(amount) }
+            } catch {
+                ServerLog.error("settlement of \(settlement.requestID) failed: \(error); its hold expires uncharged")
             }
         }
         return charged.get()
     }
-
-    static let attempts = 6
 
     /// Settles at once, on the caller's path, and returns the ledger's outcome (nil when already finished).
     /// Prefer ``settleCharge(_:)``, which keeps the ledger off the response path.

@@ -72,13 +72,30 @@ public enum LayersCommandLine {
         let port = try server.start()
         ServerLog.info("layers \(LayersVersion.string) listening on http://\(configuration.host):\(port) "
             + "(storage: \(bootstrap.storageName), models: \(bootstrap.registry.count))")
-        let sweeper = Task { await ReservationSweeper(ledger: bootstrap.stores.ledger).run() }
+        var maintenance: LedgerMaintenance?
+        var sweeper: Task<Void, Never>?
+        if let pg = bootstrap.postgres {
+            // Sweeps expired holds and keeps the monthly usage partitions created ahead.
+            let m = LedgerMaintenance(ledger: bootstrap.stores.ledger, pool: pg.pool)
+            await m.start()
+            maintenance = m
+            if let queue = bootstrap.settlementQueue, let recovered = try? await queue.recoverJournal(), recovered > 0 {
+                ServerLog.info("replaying \(recovered) settlement(s) from the journal")
+            }
+        } else {
+            sweeper = Task { await ReservationSweeper(ledger: bootstrap.stores.ledger).run() }
+        }
         try await server.runUntilSignal()
         if services.settlements.pendingCount > 0 {
             ServerLog.info("waiting for \(services.settlements.pendingCount) pending settlement(s)")
         }
         await services.settlements.drainAll()
-        sweeper.cancel()
+        if let queue = bootstrap.settlementQueue {
+            let left = await queue.drain(timeout: .seconds(max(1, configuration.shutdownGraceSeconds)))
+            if left > 0 { ServerLog.error("\(left) settlement(s) could not be written before exit") }
+        }
+        sweeper?.cancel()
+        await maintenance?.stop()
         bootstrap.postgres?.pool.shutdown()
         ServerLog.info("stopped")
         return 0

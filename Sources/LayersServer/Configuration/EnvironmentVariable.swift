@@ -45,6 +45,8 @@ extension EnvironmentVariable {
         .init("LAYERS_SETTLEMENT", .database, default: "background",
               "background: answer first, then settle (balance/usage reads wait for the caller's own pending "
                 + "settlements; shutdown drains them); sync: settle before answering."),
+        .init("LAYERS_SETTLEMENT_JOURNAL", .database, default: "(none: queued settlements live in memory)",
+              "File keeping settlements queued while PostgreSQL is unreachable, replayed at the next start."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
         .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",

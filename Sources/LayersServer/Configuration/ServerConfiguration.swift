@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var reservationTTLSeconds: Int
     /// Settle after answering (true) or before (false).
     public var backgroundSettlement: Bool
+    /// File where settlements queued during a database outage are kept across a crash.
+    public var settlementJournal: String?
 
     /// Default markup in basis points (6000 = 60% = cost x 1.6).
     public var defaultMarginBasisPoints: Int
@@ -72,6 +74,7 @@ public struct ServerConfiguration: Sendable {
         case "sync", "synchronous": backgroundSettlement = false
         case let other: throw ConfigurationError("LAYERS_SETTLEMENT", "must be background or sync, got \"\(other)\"")
         }
+        settlementJournal = source["LAYERS_SETTLEMENT_JOURNAL"]
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.

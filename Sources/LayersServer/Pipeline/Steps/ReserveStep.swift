@@ -39,7 +39,7 @@ public struct ReserveStep: PipelineStep {
         let handle = ReservationHandle(
             requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
             reserved: principal.isTest ? .zero : estimate, ledger: services.stores.ledger, usage: services.stores.usage,
-            scheduler: services.settlements)
+            scheduler: services.settlements, submitter: services.settlementSubmitter)
         context.reservation = handle
         do {
             let response = try await next(context)
