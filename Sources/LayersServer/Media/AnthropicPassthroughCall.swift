@@ -29,7 +29,7 @@ struct AnthropicPassthroughCall: Sendable {
         let usage = AnthropicPassthrough.usage(ofMessage: message)
         let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: context.margin)
         let latency = context.elapsedMilliseconds
-        let charged = await reservation.settleLogged(builder.success(usage: usage, breakdown: breakdown,
+        let charged = await reservation.settleChargeOrZero(builder.success(usage: usage, breakdown: breakdown,
                                                                      latencyMs: latency, ttftMs: nil))
         message["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
                                          isTest: false, requestID: context.requestID).json
@@ -85,7 +85,7 @@ struct AnthropicPassthroughCall: Sendable {
                 record.status = failure.status
                 record.errorCode = failure.code
             }
-            _ = await reservation.settleLogged(record)
+            _ = await reservation.settleChargeOrZero(record)
         }
     }
 

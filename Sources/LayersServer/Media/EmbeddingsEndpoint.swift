@@ -56,7 +56,7 @@ struct EmbeddingsEndpoint: Sendable {
         let breakdown = CreditCalculator.cost(usage: result.usage, pricing: model.pricing, margin: context.margin)
         let latency = context.elapsedMilliseconds
         let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: false)
-        let charged = await reservation.settleLogged(builder.success(usage: result.usage, breakdown: breakdown,
+        let charged = await reservation.settleChargeOrZero(builder.success(usage: result.usage, breakdown: breakdown,
                                                                      latencyMs: latency, ttftMs: nil))
         var response = result.body
         response["model"] = .string(model.id)

@@ -69,7 +69,7 @@ struct ImageGenerationEndpoint: Sendable {
         if let ratio = result.shape.aspectRatio { metadata["aspect_ratio"] = .string(ratio.description) }
         recordContext.body?["metadata"] = .object(metadata)
         let builder = UsageRecordBuilder(context: recordContext, principal: principal, model: model, isStream: false)
-        let charged = await reservation.settleLogged(builder.success(usage: usage, breakdown: breakdown,
+        let charged = await reservation.settleChargeOrZero(builder.success(usage: usage, breakdown: breakdown,
                                                                      latencyMs: latency, ttftMs: nil))
         var response = JSONObject()
         response["created"] = .number(JSONNumber(Int(context.startedAtDate.timeIntervalSince1970)))

@@ -36,7 +36,8 @@ struct MediaReserveStep: PipelineStep {
         var context = context
         let handle = ReservationHandle(
             requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
-            reserved: principal.isTest ? .zero : amount, ledger: services.stores.ledger, usage: services.stores.usage)
+            reserved: principal.isTest ? .zero : amount, ledger: services.stores.ledger, usage: services.stores.usage,
+            scheduler: services.settlements, submitter: services.settlementSubmitter)
         context.reservation = handle
         do {
             return try await next(context)
@@ -50,14 +51,8 @@ struct MediaReserveStep: PipelineStep {
 }
 
 extension ReservationHandle {
-    /// Settles and returns what was charged; a settlement failure is logged, never shown to a client who
-    /// already has the answer.
-    func settleLogged(_ record: UsageRecord) async -> MicroCredits {
-        do {
-            return try await settle(record)?.charged ?? .zero
-        } catch {
-            ServerLog.error("settlement of \(record.requestID) failed: \(error)")
-            return .zero
-        }
+    /// ``settleCharge(_:)`` (through the settlement scheduler, off the response path), zero when already finished.
+    func settleChargeOrZero(_ record: UsageRecord) async -> MicroCredits {
+        await settleCharge(record) ?? .zero
     }
 }

@@ -55,7 +55,7 @@ struct TranslatedMessagesCall: Sendable {
         let result = try await context.timing.measureUpstream { try await backend.complete(call) }
         let breakdown = CreditCalculator.cost(usage: result.usage, pricing: call.model.pricing, margin: context.margin)
         let latency = context.elapsedMilliseconds
-        let charged = await reservation.settleLogged(builder.success(usage: result.usage, breakdown: breakdown,
+        let charged = await reservation.settleChargeOrZero(builder.success(usage: result.usage, breakdown: breakdown,
                                                                      latencyMs: latency, ttftMs: nil))
         var response = JSONValue.object(result.response)
         response["usage"] = OpenAIUsage(result.usage).toJSON()
@@ -95,7 +95,7 @@ struct TranslatedMessagesCall: Sendable {
                 let failure = clientGone ? nil : LayersError.from(error, requestID: requestID)
                 record.status = clientGone ? 499 : failure!.status
                 record.errorCode = clientGone ? "client_closed_request" : failure!.code
-                _ = await reservation.settleLogged(record)
+                _ = await reservation.settleChargeOrZero(record)
                 if let failure {
                     let events = translator.fail(AnthropicInboundError(status: failure.anthropicStatus,
                                                                        message: failure.message))
@@ -106,7 +106,7 @@ struct TranslatedMessagesCall: Sendable {
             let usage = tracker.final ?? tracker.usageSoFar
             let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
             let latency = Self.elapsedMs(since: startedAt)
-            let charged = await reservation.settleLogged(builder.success(usage: usage, breakdown: breakdown,
+            let charged = await reservation.settleChargeOrZero(builder.success(usage: usage, breakdown: breakdown,
                                                                          latencyMs: latency, ttftMs: tracker.ttftMs))
             let final: JSONValue = [
                 "choices": [], "usage": OpenAIUsage(usage).toJSON(),
