@@ -92,3 +92,38 @@ def test_admin_endpoints(server, account):
     assert Decimal(str(raw["layers"]["credits_used"])) == Decimal(str(raw["layers"]["cost_breakdown"]["credits_before_margin"]))
     r = httpx.get(server + "/admin/usage", headers=headers, params={"user": uid})
     assert r.json()["total_requests"] == 1
+
+
+# The original Layers' per-capability integration checks (layers-original.md section 6) that still apply.
+ORIGINAL_CAPABILITY_CASES = [
+    ("text", "openai/gpt-4o", {}),
+    ("json", "anthropic/claude-haiku-4.5", {"response_format": {"type": "json_object"}}),
+    ("cache", "anthropic/claude-sonnet-4.5", {"cache": True}),
+    ("cache", "openai/gpt-4o", {"cache": True}),
+    ("thinking", "anthropic/claude-sonnet-4.5", {"thinking": {"type": "enabled", "budget_tokens": 1024},
+                                                 "max_tokens": 2048}),
+]
+
+
+def test_original_capability_checks(account):
+    for capability, model, extra in ORIGINAL_CAPABILITY_CASES:
+        body = {"model": model, "messages": [{"role": "user", "content": "What is 6*7?"}], **extra}
+        with account.http() as c:
+            r = c.post("/api/v1/chat", json=body)
+        assert r.status_code == 200, (capability, model, r.text)
+        data = r.json()
+        assert data["object"] == "chat.completion"
+        assert data["choices"][0]["index"] == 0 and data["choices"][0]["message"]["role"] == "assistant"
+        assert isinstance(data["layers"]["credits_used"], (int, float)) and data["layers"]["latency_ms"] > 0
+        assert all(isinstance(data["usage"][k], int) for k in ("prompt_tokens", "completion_tokens", "total_tokens"))
+        if capability == "json":
+            __import__("json").loads(data["choices"][0]["message"]["content"])
+        if capability == "thinking":
+            assert data["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0
+
+
+def test_original_web_check_in_the_sandbox(account):
+    """`web` models (Perplexity) answer with content longer than 10 characters (sandbox: no provider key needed)."""
+    resp = account.client(account.test_key).chat.completions.create(
+        model="perplexity/sonar", messages=[{"role": "user", "content": "Latest news?"}])
+    assert len(resp.choices[0].message.content) > 10
