@@ -107,6 +107,9 @@ struct RequestParser: Sendable {
         }
         let count = input.count
         while i < count {
+            // Limits first, so the verdict at a byte never depends on how the input was split.
+            if requestLineEnd == nil && i - headStart >= limits.maxRequestLineBytes { throw .requestLineTooLong }
+            if i - headStart >= limits.maxHeaderBytes { throw .headersTooLarge }
             let byte = input[i]
             if byte == 0x0A {
                 guard i > 0, input[i - 1] == 0x0D else { throw .bareLineFeed }
@@ -117,14 +120,12 @@ struct RequestParser: Sendable {
                     return (headStart, i + 1)
                 }
             } else if byte == 0x0D {
-                if i + 1 < count && input[i + 1] != 0x0A { throw .bareCarriageReturn }
+                guard i + 1 < count else { break }  // decide once the next byte arrives
+                if input[i + 1] != 0x0A { throw .bareCarriageReturn }
             }
-            if requestLineEnd == nil && i - headStart >= limits.maxRequestLineBytes { throw .requestLineTooLong }
-            if i - headStart >= limits.maxHeaderBytes { throw .headersTooLarge }
             i += 1
         }
         scanned = i
-        if i > 0 && input[i - 1] == 0x0D { scanned = i - 1 }  // re-check the CR once its LF arrives
         return nil
     }
 }
