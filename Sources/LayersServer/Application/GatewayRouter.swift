@@ -9,6 +9,7 @@ import LayersHTTP
 /// | `GET /api/balance`, `/api/usage`, `GET/POST /api/keys`, `DELETE /api/keys/{id}` | authenticate → rate limit → handler |
 /// | `GET /v1/models`, `/v1/models/{id}`, `/health`, `/api/v1/chat` | public |
 /// | `/admin/*` | admin token → handler |
+/// | `/v1/images/generations`, `/api/v1/image`, `/v1/embeddings`, `/v1/messages` | see ``MediaRoutes`` |
 public enum GatewayRouter {
     /// Requests per minute allowed per client address for unauthenticated traffic.
     public static let anonymousPolicy = RateLimitPolicy(requestsPerMinute: 600, burst: 600)
@@ -62,6 +63,9 @@ public enum GatewayRouter {
         adminRoute(.delete, "/admin/keys/:id", admin.revokeKey)
         adminRoute(.post, "/admin/models/margin", admin.setModelMargin)
         adminRoute(.get, "/admin/usage", admin.usage)
+
+        // Images, embeddings and the Anthropic Messages API (Media/), over the same steps.
+        MediaRoutes.register(on: &router, services: services)
         return router
     }
 }

@@ -21,7 +21,8 @@ public final class GatewayServer: Sendable {
         if !c.corsOrigins.isEmpty {
             cors = CORSPolicy(
                 allowedOrigins: Set(c.corsOrigins),
-                allowedHeaders: ["authorization", "content-type", "x-request-id", "x-api-key", "x-requested-with"],
+                allowedHeaders: ["authorization", "content-type", "x-request-id", "x-api-key", "x-requested-with",
+                                 "anthropic-version", "anthropic-beta"],
                 exposedHeaders: ["x-request-id", "x-layers-overhead-ms", "x-ratelimit-limit", "x-ratelimit-remaining",
                                  "x-ratelimit-reset", "retry-after"],
                 maxAgeSeconds: 86_400)

@@ -58,6 +58,8 @@ extension EnvironmentVariable {
               "Longest message content in characters (400 above)."),
         .init("LAYERS_RATE_LIMIT_BURST_SECONDS", .billing, default: "60",
               "Token-bucket size, in seconds of the tier's rate (60: a full minute's allowance at once)."),
+        .init("LAYERS_IMAGE_MAX_PROMPT_CHARS", .billing, default: "10000", "Longest image prompt (400 above)."),
+        .init("LAYERS_IMAGE_MAX_N", .billing, default: "4", "Most images in one request (400 above)."),
         .init("LAYERS_TIERS_FILE", .billing, default: "(built-in free/starter/pro/team)",
               "JSON file replacing the tier table (monthly credits, requests per minute)."),
         .init("LAYERS_MODELS_FILE", .billing, default: "(built-in registry)",
