@@ -47,6 +47,7 @@ final class AnthropicInboundPassthroughTests: XCTestCase {
 
         """
         var stream = AnthropicPassthroughStream(model: "anthropic/claude-haiku-4.5")
+        stream.messageDeltaExtra = { usage in ("layers", ["output_tokens_seen": .number(JSONNumber(usage.completionTokens))]) }
         let bytes = Array(upstream.utf8)
         var out: [UInt8] = []
         // Feed in awkward pieces to exercise the decoder's buffering.
@@ -62,6 +63,7 @@ final class AnthropicInboundPassthroughTests: XCTestCase {
         XCTAssertFalse(text.contains("claude-haiku-4-5"))
         XCTAssertTrue(text.contains("event: ping"))
         XCTAssertTrue(text.contains(#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"#))
+        XCTAssertTrue(text.contains(#""layers":{"output_tokens_seen":15}"#), text)
         XCTAssertTrue(stream.completed)
         XCTAssertEqual(stream.stopReason, "end_turn")
         XCTAssertEqual(stream.usage.promptTokens, 100)

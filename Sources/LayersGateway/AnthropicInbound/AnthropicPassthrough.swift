@@ -33,13 +33,17 @@ public enum AnthropicPassthrough {
     }
 }
 
-/// Watches an Anthropic SSE stream on its way to the client: swaps the model name in `message_start` and
-/// collects the usage (`message_start.message.usage` merged with each `message_delta.usage`) for billing.
+/// Watches an Anthropic SSE stream on its way to the client: swaps the model name in `message_start`, collects
+/// the usage (`message_start.message.usage` merged with each `message_delta.usage`) for billing, and can add a
+/// member to `message_delta` (`messageDeltaExtra`).
 ///
 /// Events are re-encoded one by one as they arrive, so the client sees the upstream stream unchanged apart
 /// from the model name.
 public struct AnthropicPassthroughStream: Sendable {
     public let model: String
+    /// Optional extra member for `message_delta` (e.g. the gateway's `layers` object), computed from the usage
+    /// complete at that point.
+    public var messageDeltaExtra: (@Sendable (TokenUsage) -> (key: String, value: JSONValue))?
     private var decoder = SSEDecoder()
     private var usageJSON: JSONValue?
     /// The stop reason from `message_delta`, if one arrived.
@@ -80,9 +84,13 @@ public struct AnthropicPassthroughStream: Sendable {
                 }
             }
         case "message_delta":
-            if let json = try? JSONValue.parse(event.data) {
+            if var json = try? JSONValue.parse(event.data) {
                 usageJSON = AnthropicInboundUsage.merge(usageJSON, json["usage"])
                 if let reason = json["delta"]?["stop_reason"]?.stringValue { stopReason = reason }
+                if let extra = messageDeltaExtra?(usage) {
+                    json[extra.key] = extra.value
+                    event.data = json.serialized()
+                }
             }
         case "message_stop":
             completed = true

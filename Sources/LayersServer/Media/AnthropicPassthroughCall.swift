@@ -53,6 +53,12 @@ struct AnthropicPassthroughCall: Sendable {
         let builder = self.builder, reservation = self.reservation
         return HTTPResponse.eventStream { writer in
             var relay = AnthropicPassthroughStream(model: model.id)
+            relay.messageDeltaExtra = { usage in
+                let breakdown = CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: margin)
+                return ("layers", LayersObject(breakdown: breakdown, creditsCharged: breakdown.credits,
+                                               latencyMs: TranslatedMessagesCall.elapsedMs(since: startedAt),
+                                               isTest: false, requestID: requestID).json)
+            }
             var ttft: Int?
             var failure: (status: Int, code: String)?
             do {

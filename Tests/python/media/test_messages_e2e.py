@@ -61,7 +61,32 @@ def test_stream_with_sdk_helpers(media_account, model):
     assert final.model == model
     assert final.stop_reason == "end_turn"
     assert final.usage.output_tokens > 0
-    assert e2b(media_account) > 0
+    charged = e2b(media_account)
+    assert charged > 0
+    u = final.usage
+    read, write = u.cache_read_input_tokens or 0, u.cache_creation_input_tokens or 0
+    as_openai = {"prompt_tokens": u.input_tokens + read + write, "completion_tokens": u.output_tokens,
+                 "prompt_tokens_details": {"cached_tokens": read, "cache_write_tokens": write}}
+    assert charged == e2e.expected_credits(media_account.server, model, as_openai)
+
+
+def test_stream_events_carry_layers_on_message_delta(media_account):
+    for model in MODELS:
+        with httpx.stream("POST", media_account.server + "/v1/messages", timeout=30,
+                          headers={"x-api-key": media_account.live_key, "anthropic-version": "2023-06-01"},
+                          json={"model": model, "max_tokens": 64, "stream": True,
+                                "messages": [{"role": "user", "content": "hi"}]}) as r:
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+            events, name = [], None
+            for line in r.iter_lines():
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    events.append((name, e2e.loads(line[6:])))
+        names = [n for n, _ in events if n != "ping"]
+        assert names[0] == "message_start" and names[-2:] == ["message_delta", "message_stop"], (model, names)
+        delta = [d for n, d in events if n == "message_delta"][0]
+        assert delta["layers"]["credits_used"] > 0 and delta["usage"]["output_tokens"] > 0, model
 
 
 def e2b(account):
