@@ -238,12 +238,21 @@ def main():
                         help="exit when stdin closes (so a test process that dies takes the fake with it)")
     args = parser.parse_args()
     if args.exit_on_stdin_eof:
-        def watch():
+        import os
+        parent = os.getppid()
+
+        def watch_stdin():
             while sys.stdin.buffer.read(1024):
                 pass
-            import os
             os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
+
+        def watch_parent():
+            # stdin EOF is not enough: a sibling child may have inherited our stdin's write end.
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+        threading.Thread(target=watch_stdin, daemon=True).start()
+        threading.Thread(target=watch_parent, daemon=True).start()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)

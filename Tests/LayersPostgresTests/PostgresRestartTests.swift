@@ -1,0 +1,145 @@
+import Foundation
+import LayersCore
+import LayersCredits
+import LayersPostgres
+import XCTest
+
+/// Restarts the private PostgreSQL cluster (scripts/pg.sh, found through LAYERS_PGDATA) in the middle of a
+/// reserve/settle load: no settlement may be lost or doubled.
+final class PostgresRestartTests: XCTestCase {
+    private actor LoadState {
+        var completed = 0
+        var stop = false
+        var charged: [String: Int64] = [:]
+        var refused: [String] = []
+
+        func succeeded(_ id: String, _ amount: Int64) {
+            charged[id] = amount
+            completed += 1
+        }
+        func failed(_ id: String) {
+            refused.append(id)
+            completed += 1
+        }
+        func finish() { stop = true }
+    }
+
+    func testRestartMidLoadLosesAndDoublesNothing() async throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let pgdata = env["LAYERS_PGDATA"], !pgdata.isEmpty else {
+            throw XCTSkip("LAYERS_PGDATA not set: the database is not a private scripts/pg.sh cluster")
+        }
+        let store = try await PostgresTestSupport.store(poolSize: 8)
+        defer { store.pool.shutdown() }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/pg.sh").path
+        let pgRoot = URL(fileURLWithPath: pgdata).deletingLastPathComponent().path
+
+        let initial: Int64 = 1_000_000_000
+        let user = try await store.createUser(NewUser())
+        _ = try await store.addCredits(userID: user.id, amount: MicroCredits(rawValue: initial), externalRef: nil,
+                                       note: nil)
+        let queue = SettlementQueue(ledger: store, retryBase: .milliseconds(50), retryMax: .milliseconds(500))
+        let state = LoadState()
+        let prefix = "restart-\(UUID())-"
+        let userID = user.id
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    var n = 0
+                    while await !state.stop {
+                        n += 1
+                        let id = "\(prefix)\(worker)-\(n)"
+                        let estimate: Int64 = 10_000
+                        let held: Bool
+                        do {
+                            if case .reserved = try await store.reserve(
+                                requestID: id, userID: userID, amount: MicroCredits(rawValue: estimate),
+                                ttl: .seconds(600)) { held = true } else { held = false }
+                        } catch {
+                            held = false
+                        }
+                        guard held else {
+                            await state.failed(id)
+                            try await Task.sleep(for: .milliseconds(20))
+                            continue
+                        }
+                        try await Task.sleep(for: .milliseconds(20))   // "the provider call"
+                        let actual = estimate - Int64(n % 5) * 1_000
+                        let settlement = Settlement(
+                            usage: UsageRecord(requestID: id, userID: userID, provider: "openai", model: "openai/gpt-5",
+                                               credits: MicroCredits(rawValue: actual)),
+                            charge: MicroCredits(rawValue: actual))
+                        _ = try await queue.submit(settlement)
+                        await state.succeeded(id, actual)
+                    }
+                }
+            }
+            group.addTask {
+                while await state.completed < 150 { try await Task.sleep(for: .milliseconds(10)) }
+                print("restart test: stopping PostgreSQL")
+                try await Self.pg(script, "stop", root: pgRoot)
+                print("restart test: stopped")
+                try await Task.sleep(for: .seconds(1))
+                try await Self.pg(script, "start", root: pgRoot)
+                let after = await state.completed
+                while await state.completed < after + 150 { try await Task.sleep(for: .milliseconds(10)) }
+                await state.finish()
+            }
+            try await group.waitForAll()
+        }
+
+        let remaining = await queue.drain(timeout: .seconds(60))
+        XCTAssertEqual(remaining, 0, "settlements still queued after the database came back")
+        let charged = await state.charged
+        let refused = await state.refused
+        let retried = await queue.retriedCount
+        print("restart test: \(charged.count) settled (\(retried) after queueing), \(refused.count) refused")
+        XCTAssertGreaterThan(charged.count, 0)
+        XCTAssertGreaterThan(refused.count, 0, "requests during the outage should have been refused")
+
+        // A refused reservation may have committed before the connection dropped: release it, as the gateway does.
+        for id in refused { _ = try await store.release(requestID: id) }
+
+        let entries = try await store.ledgerEntries(userID: userID, limit: 1_000_000)
+        var charges: [String: [Int64]] = [:]
+        for e in entries where e.kind == .charge { charges[e.requestID ?? "", default: []].append(e.amount.rawValue) }
+        for (id, amount) in charged {
+            XCTAssertEqual(charges[id], [amount], "\(id) must be charged exactly once")
+        }
+        for id in refused { XCTAssertNil(charges[id], "\(id) was refused but charged") }
+        XCTAssertEqual(charges.count, charged.count)
+        let totals = try await store.usageTotals(UsageQuery(userID: userID, from: .distantPast, to: .distantFuture))
+        XCTAssertEqual(totals.requests, Int64(charged.count), "one usage row per settled request")
+        let account = try await store.creditAccount(userID: userID)
+        XCTAssertEqual(account?.balance.rawValue, initial - charged.values.reduce(0, +))
+        XCTAssertEqual(account?.reserved.rawValue, 0)
+        try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
+    }
+
+    /// Runs `scripts/pg.sh <command>` on a plain thread (posix_spawn + waitpid), off the cooperative pool.
+    private static func pg(_ script: String, _ command: String, root: String) async throws {
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var pid: pid_t = 0
+                let arguments: [String] = ["/bin/bash", script, command]
+                let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+                var env = ProcessInfo.processInfo.environment
+                env["LAYERS_PGROOT"] = root
+                let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+                defer {
+                    argv.forEach { free($0) }
+                    envp.forEach { free($0) }
+                }
+                guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, envp) == 0 else {
+                    return continuation.resume(returning: -1)
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+        guard status == 0 else { throw PostgresError(.connection, message: "pg.sh \(command) failed (\(status))") }
+    }
+}
