@@ -1,6 +1,7 @@
 import Foundation
 import LayersCore
 import LayersCredits
+import LayersHTTP
 import XCTest
 @testable import LayersServer
 
@@ -103,5 +104,33 @@ final class EndpointTests: XCTestCase {
 
         let margin = await gw.send(.post, "/admin/models/margin", body: #"{"model":"openai/gpt-4o","margin_percent":"25.5"}"#, headers: admin)
         XCTAssertEqual(margin.json["model_margins"]?["openai/gpt-4o"]?.numberValue?.text, "25.5")
+    }
+}
+
+final class HealthAndAnonymousLimitTests: XCTestCase {
+    func testHealthIs503WhenTheDatabaseIsDown() async throws {
+        let store = InMemoryStore()
+        let services = GatewayServices(configuration: .testing(), stores: store.asStores(), liveBackend: FakeBackend(),
+                                       databaseCheck: { false })
+        let router = GatewayRouter.make(services)
+        let response = await router.respond(to: HTTPRequest(method: .get, target: "/health", requestID: "h"))
+        XCTAssertEqual(response.status.code, 503)
+    }
+
+    func testUnauthenticatedTrafficIsLimitedPerAddress() async throws {
+        let services = GatewayServices(configuration: .testing(), stores: InMemoryStore().asStores(),
+                                       liveBackend: FakeBackend())
+        let router = GatewayRouter.make(services)
+        var last = 0
+        for i in 0...GatewayRouter.anonymousPolicy.burst {
+            let r = await router.respond(to: HTTPRequest(method: .post, target: "/v1/chat/completions",
+                                                         remoteAddress: "10.0.0.9:1234", requestID: "a\(i)"))
+            last = r.status.code
+            XCTAssertNotNil(r.headers["X-RateLimit-Limit"])
+        }
+        XCTAssertEqual(last, 429)
+        let other = await router.respond(to: HTTPRequest(method: .get, target: "/health",
+                                                         remoteAddress: "10.0.0.10:1", requestID: "b"))
+        XCTAssertEqual(other.status.code, 200)
     }
 }

@@ -24,7 +24,8 @@ final class Connection: @unchecked Sendable {
     struct Exchange {
         let id: UInt64
         let method: HTTPMethod
-        let path: String
+        /// The request target; the access log gets its path part (never the query).
+        let target: String
         let version: HTTPVersion
         let requestID: String
         let origin: String?
@@ -173,7 +174,7 @@ final class Connection: @unchecked Sendable {
         keepAlive = false
         exchangeCounter += 1
         exchange = Exchange(
-            id: exchangeCounter, method: .other("-"), path: "-", version: .http1_1,
+            id: exchangeCounter, method: .other("-"), target: "-", version: .http1_1,
             requestID: loop.nextRequestID(), origin: nil, start: monotonicNanoseconds())
         inputStart = input.count
         compactInput()
@@ -187,11 +188,9 @@ final class Connection: @unchecked Sendable {
         exchangeCounter += 1
         let id = exchangeCounter
         keepAlive = head.keepAlive && !shutdownRequested
-        let path: String
-        if let q = head.target.utf8.firstIndex(of: UInt8(ascii: "?")) { path = String(head.target[..<q]) } else { path = head.target }
         let origin = server.cors == nil ? nil : head.headers["origin"]
         exchange = Exchange(
-            id: id, method: head.method, path: path, version: head.version, requestID: requestID,
+            id: id, method: head.method, target: head.target, version: head.version, requestID: requestID,
             origin: origin, start: monotonicNanoseconds())
         enter(.handling)
         let request = HTTPRequest(
@@ -205,17 +204,25 @@ final class Connection: @unchecked Sendable {
         let suppressBody = head.method == .head
         let work: @Sendable () async -> Void = { [self] in
             let response = await responder.respond(to: request)
-            loop.execute { self.beginResponse(response, id: id) }
-            guard case .stream(let produce) = response.body else { return }
-            if suppressBody || response.status.forbidsBody {
-                loop.execute { self.finishStream(id: id, succeeded: true) }
-                return
+            if loop.inEventLoop {
+                beginResponse(response, id: id)
+            } else {
+                loop.execute { self.beginResponse(response, id: id) }
             }
-            do {
-                try await produce(ConnectionBodyWriter(connection: self, exchangeID: id))
-                loop.execute { self.finishStream(id: id, succeeded: true) }
-            } catch {
-                loop.execute { self.finishStream(id: id, succeeded: false) }
+            guard case .stream(let produce) = response.body else { return }
+            var succeeded = true
+            if !(suppressBody || response.status.forbidsBody) {
+                do {
+                    try await produce(ConnectionBodyWriter(connection: self, exchangeID: id))
+                } catch {
+                    succeeded = false
+                }
+            }
+            if loop.inEventLoop {
+                finishStream(id: id, succeeded: succeeded)
+            } else {
+                let outcome = succeeded
+                loop.execute { self.finishStream(id: id, succeeded: outcome) }
             }
         }
         switch server.handlerExecution {
@@ -359,8 +366,10 @@ final class Connection: @unchecked Sendable {
         guard accessLog != nil || current.onComplete != nil else { return }
         let duration = monotonicNanoseconds() &- current.start
         if let accessLog {
+            var path = current.target
+            if let q = path.utf8.firstIndex(of: UInt8(ascii: "?")) { path = String(path[..<q]) }
             accessLog(AccessLogEntry(
-                remoteAddress: remoteAddress, method: current.method, path: current.path, status: current.status,
+                remoteAddress: remoteAddress, method: current.method, path: path, status: current.status,
                 bodyBytes: current.bodyBytes, durationNanoseconds: duration, requestID: current.requestID,
                 completed: completed))
         }
@@ -472,7 +481,7 @@ final class Connection: @unchecked Sendable {
             keepAlive = false
             exchangeCounter += 1
             exchange = Exchange(
-                id: exchangeCounter, method: .other("-"), path: "-", version: .http1_1,
+                id: exchangeCounter, method: .other("-"), target: "-", version: .http1_1,
                 requestID: loop.nextRequestID(), origin: nil, start: monotonicNanoseconds())
             beginResponse(.error(.requestTimeout, message: "Timed out reading the request"), id: exchangeCounter)
         case .closing: closeNow(reason: .lingerDone)

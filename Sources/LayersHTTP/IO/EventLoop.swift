@@ -41,7 +41,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Scratch buffer for reads, shared by this loop's connections.
     var readBuffer: UnsafeMutableRawBufferPointer
     private var requestCounter: UInt64 = 0
-    private let requestIDPrefix: String
+    private let requestIDPrefix: [UInt8]
 
     private static let listenerTag: UInt64 = 1 << 40
     private static let wakeTag: UInt64 = 1 << 41
@@ -57,7 +57,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         tickNanoseconds = server.tickNanoseconds
         var random: UInt32 = 0
         withUnsafeMutableBytes(of: &random) { _ = getrandom($0.baseAddress, 4, 0) }
-        requestIDPrefix = String(random, radix: 16) + String(index, radix: 16) + "-"
+        requestIDPrefix = Array((String(random, radix: 16) + String(index, radix: 16) + "-").utf8)
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: Self.wakeTag))
         epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
     }
@@ -272,7 +272,23 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// A new request id: `<loop prefix><counter in hex>`.
     func nextRequestID() -> String {
         requestCounter &+= 1
-        return requestIDPrefix + String(requestCounter, radix: 16)
+        let counter = requestCounter
+        return String(unsafeUninitializedCapacity: requestIDPrefix.count + 16) { buffer in
+            var index = 0
+            for byte in requestIDPrefix {
+                buffer[index] = byte
+                index += 1
+            }
+            let hex: StaticString = "0123456789abcdef"
+            var shift = 60
+            while shift > 0 && (counter >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+            while shift >= 0 {
+                buffer[index] = hex.utf8Start[Int((counter >> UInt64(shift)) & 0xF)]
+                index += 1
+                shift -= 4
+            }
+            return index
+        }
     }
 
     // MARK: Shutdown (loop thread)

@@ -21,7 +21,7 @@ enum ResponseHeadWriter {
             case 17 where field.name.asciiCaseInsensitiveEquals("transfer-encoding"): continue
             default: break
             }
-            guard !name.isEmpty, name.allSatisfy({ isTokenByte[Int($0)] }),
+            guard !name.isEmpty, name.allSatisfy({ isTokenByte($0) }),
                 field.value.utf8.allSatisfy({ $0 >= 0x20 || $0 == 0x09 }),
                 !field.value.utf8.contains(0x7F)
             else { continue }

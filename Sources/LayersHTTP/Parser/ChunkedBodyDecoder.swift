@@ -89,7 +89,7 @@ struct ChunkedBodyDecoder: Sendable {
                 if byte == 0x0D {
                     state = .trailerLF(empty: true)
                 } else {
-                    guard isTokenByte[Int(byte)] else { throw .invalidTrailer }
+                    guard isTokenByte(byte) else { throw .invalidTrailer }
                     state = .trailerLine
                 }
                 try countTrailerByte()

@@ -24,13 +24,15 @@ struct RequestParserLimits: Sendable {
     var maxBodyBytes: Int = 32 * 1024 * 1024
 }
 
-/// RFC 9110 `tchar` membership, as a 256-entry table.
-let isTokenByte: [Bool] = (0..<256).map { value in
-    switch UInt8(value) {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"):
+/// RFC 9110 `tchar` membership (a function rather than a global table: no lazy-init check per byte).
+@inline(__always) func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+        UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+        UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
         return true
     default:
-        return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(value))
+        return false
     }
 }

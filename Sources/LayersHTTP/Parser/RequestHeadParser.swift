@@ -26,7 +26,7 @@ enum RequestHeadParser {
             if first == 0x20 || first == 0x09 { throw .obsoleteLineFolding }
             var colon = index
             while colon < lineEnd && bytes[colon] != UInt8(ascii: ":") {
-                guard isTokenByte[Int(bytes[colon])] else { throw .invalidHeaderName }
+                guard isTokenByte(bytes[colon]) else { throw .invalidHeaderName }
                 colon += 1
             }
             guard colon < lineEnd, colon > index else { throw .invalidHeaderName }
@@ -56,7 +56,7 @@ enum RequestHeadParser {
                 sawTransferEncoding = true
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     let coding = part.trimmingASCIISpaces()
-                    guard !coding.isEmpty, coding.utf8.allSatisfy({ isTokenByte[Int($0)] }) else {
+                    guard !coding.isEmpty, coding.utf8.allSatisfy({ isTokenByte($0) }) else {
                         throw .invalidTransferEncoding
                     }
                     transferEncoding.append(coding.lowercased())
@@ -114,7 +114,7 @@ enum RequestHeadParser {
     ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: 0x20) else { throw .invalidRequestLine }
         guard firstSpace > 0 else { throw .invalidMethod }
-        for i in 0..<firstSpace where !isTokenByte[Int(line[i])] { throw .invalidMethod }
+        for i in 0..<firstSpace where !isTokenByte(line[i]) { throw .invalidMethod }
         var targetEnd = firstSpace + 1
         while targetEnd < line.count && line[targetEnd] != 0x20 { targetEnd += 1 }
         guard targetEnd < line.count, targetEnd > firstSpace + 1 else { throw .invalidRequestLine }

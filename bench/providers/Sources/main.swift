@@ -152,3 +152,32 @@ for c in cases {
           + " | " + String(format: "%19.2f", streamCost))
     if sink == 42 { print("") }
 }
+
+// Optional: the curl client's own CPU per streamed event and per request, against a local server
+// (e.g. the fake: LAYERS_BENCH_UPSTREAM=http://127.0.0.1:<port> from `python3 Tests/fakes/fake_providers.py`).
+if let base = ProcessInfo.processInfo.environment["LAYERS_BENCH_UPSTREAM"] {
+    let client = UpstreamHTTPClient()
+    let events = 5000
+    let semaphore = DispatchSemaphore(value: 0)
+    Task {
+        let requests = 300
+        let startRequests = cpuMicros()
+        for _ in 0..<requests {
+            let r = try await client.request(UpstreamRequest(url: base + "/_test/echo", body: Array(requestJSON.utf8)))
+            precondition(r.status == 200)
+        }
+        let perRequest = (cpuMicros() - startRequests) / Double(requests)
+        var seen = 0
+        let start = cpuMicros()
+        for _ in 0..<3 {
+            let stream = try await client.stream(UpstreamRequest(method: "GET",
+                                                                 url: base + "/_test/stream?events=\(events)&size=64"))
+            for try await chunk in stream.body { seen += chunk.reduce(0) { $1 == 10 ? $0 + 1 : $0 } / 2 }
+        }
+        let perEvent = (cpuMicros() - start) / Double(seen)
+        print("curl client (keep-alive, loopback): \(String(format: "%.1f", perRequest)) µs CPU per 2 KB POST request; "
+              + "\(String(format: "%.2f", perEvent)) µs CPU per streamed event (\(seen) events)")
+        semaphore.signal()
+    }
+    semaphore.wait()
+}
