@@ -15,6 +15,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 export DATABASE_URL
 
+started=$SECONDS
 echo "== build"
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging)' || true
 swift build --build-tests >/dev/null 2>&1 || { swift build --build-tests 2>&1 | tail -40; echo "0 passed, 1 failed"; exit 1; }
@@ -23,7 +24,7 @@ export LAYERS_BIN_DIR="$(swift build --show-bin-path)"
 status=0
 swift_passed=0; swift_failed=0
 echo "== swift test"
-swift test --skip-build 2>&1 | tee .swift-test.log | grep -Ev "^Test Case '.*' (started|passed)"
+timeout --kill-after=30 "${LAYERS_SWIFT_TEST_TIMEOUT:-1200}" swift test --skip-build 2>&1 | tee .swift-test.log | grep -Ev "^Test Case '.*' (started|passed)"
 swift_rc=${PIPESTATUS[0]}
 if line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .swift-test.log | tail -1); then
   swift_total=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
@@ -38,7 +39,7 @@ rm -f .swift-test.log
 py_passed=0; py_failed=0
 if compgen -G "Tests/python/*/test_*.py" >/dev/null; then
   echo "== python conformance and end-to-end tests"
-  python3 -m pytest -q -p no:cacheprovider Tests/python 2>&1 | tee .pytest.log
+  timeout --kill-after=30 "${LAYERS_PYTEST_TIMEOUT:-1200}" python3 -m pytest -q -p no:cacheprovider Tests/python 2>&1 | tee .pytest.log
   py_rc=${PIPESTATUS[0]}
   summary=$(tail -1 .pytest.log)
   py_passed=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
@@ -57,5 +58,6 @@ passed=$((swift_passed + py_passed + fuzz_passed))
 failed=$((swift_failed + py_failed + fuzz_failed))
 echo
 echo "swift: ${swift_passed} passed, ${swift_failed} failed; python: ${py_passed} passed, ${py_failed} failed; fuzz: ${fuzz_passed} passed, ${fuzz_failed} failed"
+echo "suite time: $((SECONDS - started)) s"
 echo "${passed} passed, ${failed} failed"
 exit $status
