@@ -1,6 +1,9 @@
 // layers-http-demo: fixed routes over LayersHTTP, for the pytest conformance tests and the benchmark.
-// Usage: layers-http-demo [--port N] [--host H] [--loops N] [--access-log] [--max-connections N]
-//        [--header-timeout-ms N] [--idle-timeout-ms N] [--max-body N]
+// Usage: layers-http-demo [--port N] [--host H] [--loops N] [--access-log] [--global-executor] [--cors-origin O]
+//        limits: [--max-connections N] [--max-request-line N] [--max-header-bytes N] [--max-headers N]
+//        [--max-body N] [--header-timeout-ms N] [--body-timeout-ms N] [--idle-timeout-ms N]
+//        [--write-stall-ms N] [--linger-ms N] [--shutdown-deadline-ms N] [--high-water-mark N]
+//        [--max-pipelined N]
 // Prints "listening on <port>" once bound; SIGTERM/SIGINT shut it down gracefully.
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +24,13 @@ while let flag = arguments.next() {
     case "--body-timeout-ms": configuration.bodyReadTimeout = .milliseconds(Int(value()) ?? 30_000)
     case "--idle-timeout-ms": configuration.keepAliveIdleTimeout = .milliseconds(Int(value()) ?? 75_000)
     case "--max-body": configuration.maxBodyBytes = Int(value()) ?? 1 << 25
+    case "--max-request-line": configuration.maxRequestLineBytes = Int(value()) ?? 8 * 1024
+    case "--max-header-bytes": configuration.maxHeaderBytes = Int(value()) ?? 32 * 1024
+    case "--max-headers": configuration.maxHeaderCount = Int(value()) ?? 100
+    case "--write-stall-ms": configuration.writeStallTimeout = .milliseconds(Int(value()) ?? 60_000)
+    case "--linger-ms": configuration.lingerTimeout = .milliseconds(Int(value()) ?? 2_000)
+    case "--high-water-mark": configuration.writeHighWaterMark = Int(value()) ?? 256 * 1024
+    case "--max-pipelined": configuration.maxPipelinedBytes = Int(value()) ?? 64 * 1024
     case "--shutdown-deadline-ms": configuration.shutdownDeadline = .milliseconds(Int(value()) ?? 30_000)
     case "--cors-origin": configuration.cors = CORSPolicy(allowedOrigins: [value()])
     case "--global-executor": configuration.handlerExecution = .globalExecutor

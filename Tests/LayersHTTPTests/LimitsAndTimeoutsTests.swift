@@ -15,6 +15,59 @@ final class LimitsAndTimeoutsTests: XCTestCase {
         await server.stop()
     }
 
+    func testSilentNewConnectionIsClosedAfterTheHeaderTimeout() async throws {
+        // Opening sockets and sending nothing must not hold a slot for the (long) keep-alive idle timeout.
+        let server = try TestServer({
+            $0.headerReadTimeout = .milliseconds(150)
+            $0.keepAliveIdleTimeout = .seconds(120)
+        }, responder: testRouter())
+        let client = try server.client()
+        XCTAssertTrue(client.isClosedByPeer())  // nothing sent, so no 408 either: a quiet close
+        try server.assertServes()
+        await server.stop()
+    }
+
+    func testKeepAliveConnectionGetsTheIdleTimeoutNotTheHeaderTimeout() async throws {
+        let server = try TestServer({
+            $0.headerReadTimeout = .milliseconds(100)
+            $0.keepAliveIdleTimeout = .seconds(120)
+        }, responder: testRouter())
+        let client = try server.client()
+        client.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try client.readResponse().status, 200)
+        // Idle between requests for several header timeouts: the connection is still open and serves.
+        try await Task.sleep(for: .milliseconds(500))
+        client.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try client.readResponse().status, 200)
+        await server.stop()
+    }
+
+    func testOversizedHeadersAndRequestLineGetTheirStatusesWithConfiguredLimits() async throws {
+        let server = try TestServer({
+            $0.maxRequestLineBytes = 64
+            $0.maxHeaderBytes = 256
+            $0.maxHeaderCount = 4
+        }, responder: testRouter())
+        let cases: [(String, Int)] = [
+            ("GET /\(String(repeating: "a", count: 80)) HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+            ("GET / HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 300))\r\n\r\n", 431),
+            ("GET / HTTP/1.1\r\nHost: t\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431),
+            ("POST /echo HTTP/1.1\r\nHost: t\r\nA: 1\r\nB: 2\r\nContent-Length: 1\r\n\r\nx", 200),
+        ]
+        for (request, status) in cases {
+            let client = try server.client()
+            client.send(request)
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, status, request)
+            if status != 200 {
+                XCTAssertEqual(response.header("connection")?.lowercased(), "close", request)
+                XCTAssertTrue(client.isClosedByPeer(), request)
+            }
+        }
+        try server.assertServes()
+        await server.stop()
+    }
+
     func testStalledBodyGets408AndClose() async throws {
         let server = try TestServer({ $0.bodyReadTimeout = .milliseconds(150) }, responder: testRouter())
         let client = try server.client()

@@ -460,7 +460,11 @@ final class Connection: @unchecked Sendable {
             return
         }
         switch phase {
-        case .idle: deadline = phaseSince + server.idleNanoseconds
+        case .idle:
+            // A connection that has not sent a request yet gets the header-read timeout, not the keep-alive
+            // idle one: otherwise opening sockets and sending nothing would hold slots for the idle timeout.
+            deadline = phaseSince + (exchangeCounter == 0
+                ? min(server.headerReadNanoseconds, server.idleNanoseconds) : server.idleNanoseconds)
         case .readingHead: deadline = phaseSince + server.headerReadNanoseconds
         case .readingBody: deadline = phaseSince + server.bodyReadNanoseconds
         case .handling, .streaming, .closed: deadline = 0

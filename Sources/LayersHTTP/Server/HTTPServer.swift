@@ -41,6 +41,9 @@ public final class HTTPServer: Sendable {
     /// The bound port once started.
     public var port: Int? { state.withLock { $0.port } }
 
+    /// Event loops (threads) running; 0 before `start()`. With `loopCount: 0` it is one per core.
+    public var loopCount: Int { state.withLock { $0.loops.count } }
+
     /// Open connections right now (all loops).
     public var openConnectionCount: Int { context.openConnectionCount }
 

@@ -20,7 +20,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Open connections across all loops; over it new connections get 503 and are closed.
     public var maxConnections: Int
 
-    /// From the first byte of a request until its head is complete. On expiry: 408 and close.
+    /// From the first byte of a request until its head is complete. On expiry: 408 and close. A new connection
+    /// that sends nothing at all is closed quietly after this long too (whichever of this and the keep-alive
+    /// idle timeout is shorter).
     public var headerReadTimeout: Duration
     /// Longest wait for the next body bytes. On expiry: 408 and close.
     public var bodyReadTimeout: Duration

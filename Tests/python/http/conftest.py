@@ -1,6 +1,7 @@
 """Fixtures for the LayersHTTP conformance tests: a running `layers-http-demo` on an ephemeral port.
 
-The binary is taken from $LAYERS_HTTP_DEMO when set, else built with `swift build --product layers-http-demo`
+The binary is taken from $LAYERS_HTTP_DEMO when set, else from $LAYERS_BIN_DIR (what scripts/test.sh exports,
+`swift build --show-bin-path`) when it holds one, else built with `swift build --product layers-http-demo`
 (using $SWIFT_SCRATCH_PATH when set) from the repository root.
 """
 import os
@@ -18,6 +19,9 @@ def demo_binary() -> str:
     explicit = os.environ.get("LAYERS_HTTP_DEMO")
     if explicit:
         return explicit
+    bin_dir = os.environ.get("LAYERS_BIN_DIR")
+    if bin_dir and os.access(os.path.join(bin_dir, "layers-http-demo"), os.X_OK):
+        return os.path.join(bin_dir, "layers-http-demo")
     args = ["swift", "build", "--product", "layers-http-demo"]
     scratch = os.environ.get("SWIFT_SCRATCH_PATH")
     if scratch:

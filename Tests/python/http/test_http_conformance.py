@@ -288,3 +288,16 @@ def test_cors_preflight_from_flags(fresh_demo):
                                                              "Access-Control-Request-Method": "POST"})
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_header_limits_and_silent_connection_timeout_from_flags(fresh_demo):
+    server = fresh_demo("--max-request-line", "64", "--max-header-bytes", "512", "--max-headers", "8",
+                        "--header-timeout-ms", "200", "--idle-timeout-ms", "60000")
+    assert httpx.get(f"{server.base}/params/" + "a" * 80).status_code == 414
+    assert httpx.get(f"{server.base}/health", headers={"x-big": "b" * 600}).status_code == 431
+    many = {f"x-{i}": str(i) for i in range(5)}  # plus httpx's own 5 headers: 10 > 8
+    assert httpx.get(f"{server.base}/health", headers=many).status_code == 431
+    # A connection that never sends a byte is closed (quietly) after the header timeout, not the idle one.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        assert sock.recv(65536) == b""
+    assert httpx.get(f"{server.base}/health").status_code == 200
