@@ -70,4 +70,31 @@ final class AnthropicInboundPassthroughTests: XCTestCase {
         XCTAssertEqual(stream.usage.cachedReadTokens, 90)
         XCTAssertEqual(stream.usage.completionTokens, 15)
     }
+
+    /// A pass-through body is checked only for what the gateway needs (model, max_tokens, turns); blocks the
+    /// translator cannot carry (server tools and their results, newer block types) pass untouched.
+    func testEnvelopeAcceptsServerToolsAndChecksTheTurns() throws {
+        let web = #"{"model":"anthropic/claude-sonnet-4.5","max_tokens":512,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"q"}},{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[]},{"type":"text","text":"a","citations":[]}]},{"role":"user","content":"more"}]}"#
+        XCTAssertNoThrow(try AnthropicPassthrough.validateEnvelope(try JSONValue.parse(web)))
+        XCTAssertThrowsError(try AnthropicInboundRequestTranslator().translate(try JSONValue.parse(web)))
+        XCTAssertNoThrow(try AnthropicPassthrough.validateEnvelope(
+            try JSONValue.parse(#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#), requireMaxTokens: false))
+        let cases: [(String, String)] = [
+            (#"[1]"#, "JSON object"),
+            (#"{"max_tokens":5,"messages":[{"role":"user","content":"x"}]}"#, "model: Field required"),
+            (#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#, "max_tokens: Field required"),
+            (#"{"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]}"#, "max_tokens: must be at least 1"),
+            (#"{"model":"m","max_tokens":5}"#, "messages: Field required"),
+            (#"{"model":"m","max_tokens":5,"messages":[]}"#, "at least one message"),
+            (#"{"model":"m","max_tokens":5,"messages":[{"role":"system","content":"x"}]}"#, "messages.0.role"),
+            (#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"},{"role":"assistant"}]}"#, "messages.1.content"),
+        ]
+        for (body, message) in cases {
+            XCTAssertThrowsError(try AnthropicPassthrough.validateEnvelope(try JSONValue.parse(body)), body) { error in
+                let failure = error as? AnthropicInboundError
+                XCTAssertEqual(failure?.status, 400, body)
+                XCTAssertTrue(failure?.message.contains(message) ?? false, "\(body): \(String(describing: failure))")
+            }
+        }
+    }
 }

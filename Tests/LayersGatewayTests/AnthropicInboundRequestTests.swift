@@ -169,6 +169,9 @@ final class AnthropicInboundRequestTests: XCTestCase {
         XCTAssertEqual(AnthropicInboundErrorType(status: 422), .invalidRequest)
         XCTAssertEqual(AnthropicInboundErrorType(status: 529), .overloaded)
         XCTAssertEqual(AnthropicInboundErrorType(status: 502), .api)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 503), .api)  // provider not configured, not overload
+        XCTAssertEqual(AnthropicInboundErrorType(status: 504), .timeout)
+        XCTAssertEqual(AnthropicInboundErrorType(status: 413), .requestTooLarge)
         let converted = AnthropicInboundError(status: 404, openAIErrorBody: ["error": ["message": "no such model", "type": "x"]])
         XCTAssertEqual(converted.message, "no such model")
         XCTAssertEqual(converted.type, .notFound)

@@ -17,7 +17,8 @@ public enum AnthropicInboundErrorType: String, Sendable, Hashable, CaseIterable 
     case timeout = "timeout_error"
 
     /// The type Anthropic uses for an HTTP status (any 4xx without its own type is an invalid request;
-    /// 5xx other than 529/504 is an API error).
+    /// 5xx other than 529/504 is an API error: a 503 from the gateway means a provider is not configured or
+    /// unavailable, not overloaded, and provider overload arrives here as 529).
     public init(status: Int) {
         switch status {
         case 401: self = .authentication
@@ -26,7 +27,7 @@ public enum AnthropicInboundErrorType: String, Sendable, Hashable, CaseIterable 
         case 404: self = .notFound
         case 413: self = .requestTooLarge
         case 429: self = .rateLimit
-        case 503, 529: self = .overloaded
+        case 529: self = .overloaded
         case 504: self = .timeout
         case 400..<500: self = .invalidRequest
         default: self = .api

@@ -19,6 +19,39 @@ public enum AnthropicPassthrough {
         return out
     }
 
+    /// The checks a body passes before any model is chosen, and all the gateway checks of a body that goes to
+    /// Anthropic unchanged (Anthropic validates the blocks itself, so any block type it knows passes, including
+    /// server tools and their results): an object with `model`, a positive integer `max_tokens` (unless
+    /// `requireMaxTokens` is false, for count_tokens), and a non-empty `messages` array of user/assistant turns
+    /// that each have `content`. Errors name the field as the translator does.
+    public static func validateEnvelope(_ body: JSONValue, requireMaxTokens: Bool = true) throws(AnthropicInboundError) {
+        guard body.objectValue != nil else { throw .invalidRequest("The request body must be a JSON object.") }
+        guard let model = body["model"]?.stringValue, !model.isEmpty else {
+            throw .invalidRequest("model: Field required")
+        }
+        if requireMaxTokens || body["max_tokens"] != nil {
+            guard let maxTokens = body["max_tokens"]?.int64Value else {
+                throw .invalidRequest("max_tokens: Field required (a positive integer)")
+            }
+            guard maxTokens >= 1 else { throw .invalidRequest("max_tokens: must be at least 1") }
+        }
+        guard let messages = body["messages"]?.arrayValue else {
+            throw .invalidRequest("messages: Field required (an array of messages)")
+        }
+        guard !messages.isEmpty else { throw .invalidRequest("messages: at least one message is required") }
+        for (index, message) in messages.enumerated() {
+            let path = "messages.\(index)"
+            guard message.objectValue != nil else { throw .invalidRequest("\(path): must be an object") }
+            guard let role = message["role"]?.stringValue else { throw .invalidRequest("\(path).role: Field required") }
+            guard role == "user" || role == "assistant" else {
+                throw .invalidRequest("\(path).role: must be 'user' or 'assistant' (put system prompts in 'system')")
+            }
+            guard let content = message["content"], content.stringValue != nil || content.arrayValue != nil else {
+                throw .invalidRequest("\(path).content: must be a string or an array of content blocks")
+            }
+        }
+    }
+
     /// An upstream message (or error) body with `model` set back to the client's model id; bodies that do not
     /// parse are returned unchanged.
     public static func rewriteResponse(_ body: [UInt8], model: String) -> (body: [UInt8], json: JSONValue?) {

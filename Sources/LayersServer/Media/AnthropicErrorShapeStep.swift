@@ -33,9 +33,10 @@ struct AnthropicErrorShapeStep: PipelineStep {
     }
 }
 
-/// Parses and checks an Anthropic Messages body (by translating it: every field the translation reads is
-/// checked, with the field named in the 400), within the configured message count and size limits; sets
-/// `context.body` to the Anthropic body as sent.
+/// Parses an Anthropic Messages body and checks what every model needs (`model`, `max_tokens`, user/assistant
+/// turns with content: `AnthropicPassthrough.validateEnvelope`), within the configured message count and size
+/// limits; sets `context.body` to the Anthropic body as sent. The blocks themselves are checked after the model
+/// is resolved, by `AnthropicTranslationCheckStep`, and only when the body will be translated.
 struct AnthropicValidateStep: PipelineStep {
     let maxMessages: Int
     let maxMessageCharacters: Int
@@ -48,9 +49,7 @@ struct AnthropicValidateStep: PipelineStep {
             throw LayersError.invalidJSON(detail: error.description)
         }
         guard case .object = body else { throw LayersError.invalidJSON(detail: "the body must be a JSON object") }
-        var probe = body
-        if !requireMaxTokens, probe["max_tokens"] == nil { probe["max_tokens"] = 1 }
-        _ = try MediaBridge.translate(probe)
+        try MediaBridge.validateEnvelope(body, requireMaxTokens: requireMaxTokens)
         let messages = body["messages"]?.arrayValue ?? []
         if messages.count > maxMessages { throw LayersError.tooManyMessages(limit: maxMessages, received: messages.count) }
         for (i, message) in messages.enumerated() {
@@ -61,6 +60,28 @@ struct AnthropicValidateStep: PipelineStep {
         }
         var context = context
         context.body = body
+        return try await next(context)
+    }
+}
+
+/// After the model is resolved: a body that will be translated (any model that is not passed through to
+/// Anthropic) is translated once here, so a block or field the translation cannot carry (a server tool such as
+/// `web_search_20250305`, a malformed block) is a 400 naming the field before anything is reserved. Bodies passed
+/// through to Anthropic are left for Anthropic to validate: server tools, their result blocks, citations and
+/// any newer block type go upstream untouched.
+struct AnthropicTranslationCheckStep: PipelineStep {
+    let media: MediaServices
+
+    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+        let principal = try context.requirePrincipal()
+        guard let model = context.model, let body = context.body else {
+            throw LayersError.internalError(requestID: context.requestID)
+        }
+        if !media.passesThrough(model, isTest: principal.isTest) {
+            var probe = body
+            if probe["max_tokens"] == nil { probe["max_tokens"] = 1 }  // count_tokens bodies
+            _ = try MediaBridge.translate(probe)
+        }
         return try await next(context)
     }
 }

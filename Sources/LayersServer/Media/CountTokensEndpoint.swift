@@ -18,7 +18,7 @@ struct CountTokensEndpoint: Sendable {
         guard let model = context.model, var body = context.body else {
             throw LayersError.internalError(requestID: context.requestID)
         }
-        if !principal.isTest, model.provider == .anthropic, let endpoint = media.anthropic {
+        if media.passesThrough(model, isTest: principal.isTest), let endpoint = media.anthropic {
             let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: false)
             let handle = ReservationHandle(requestID: context.requestID, userID: principal.userID, isTest: true,
                                            reserved: .zero, ledger: services.stores.ledger, usage: services.stores.usage)

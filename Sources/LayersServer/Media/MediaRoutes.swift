@@ -10,8 +10,8 @@ import LayersModels
 /// | `POST /v1/images/generations`, `POST /api/v1/image` | authenticate → rate limit → validate → resolve model → check size/ratio/n → reserve per image → generate + settle |
 /// | `GET /api/v1/image` | public info document |
 /// | `POST /v1/embeddings` | authenticate → rate limit → validate → resolve model → check provider → reserve → embed + settle |
-/// | `POST /v1/messages` | Anthropic error shape → authenticate → rate limit → validate → resolve model → reserve → pass-through or translate + settle |
-/// | `POST /v1/messages/count_tokens` | Anthropic error shape → authenticate → rate limit → validate → resolve model → count |
+/// | `POST /v1/messages` | Anthropic error shape → authenticate → rate limit → validate → resolve model → check the translation (translated models only) → reserve → pass-through or translate + settle |
+/// | `POST /v1/messages/count_tokens` | Anthropic error shape → authenticate → rate limit → validate → resolve model → check the translation → count |
 ///
 /// ```swift
 /// var router = Router()
@@ -40,6 +40,7 @@ public enum MediaRoutes {
             [AnthropicErrorShapeStep()] + services.authenticatedSteps + [
                 AnthropicValidateStep(maxMessages: limits.0, maxMessageCharacters: limits.1),
                 ResolveModelStep(services: services),
+                AnthropicTranslationCheckStep(media: media),
                 ReserveStep(services: services),
             ], endpoint: messages.respond)
         router.add(.post, "/v1/messages") { await messagesPipeline.respond(to: $0) }
@@ -49,6 +50,7 @@ public enum MediaRoutes {
             [AnthropicErrorShapeStep()] + services.authenticatedSteps + [
                 AnthropicValidateStep(maxMessages: limits.0, maxMessageCharacters: limits.1, requireMaxTokens: false),
                 ResolveModelStep(services: services),
+                AnthropicTranslationCheckStep(media: media),
             ], endpoint: count.respond)
         router.add(.post, "/v1/messages/count_tokens") { await countPipeline.respond(to: $0) }
     }

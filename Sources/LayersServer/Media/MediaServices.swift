@@ -38,6 +38,14 @@ struct MediaServices: Sendable {
     }
 }
 
+extension MediaServices {
+    /// Whether `/v1/messages` (and count_tokens) for this model go to Anthropic unchanged: an Anthropic model, a
+    /// live key and `ANTHROPIC_API_KEY` set. Everything else is translated.
+    func passesThrough(_ model: ModelInfo, isTest: Bool) -> Bool {
+        !isTest && model.provider == .anthropic && anthropic != nil
+    }
+}
+
 extension MediaError {
     /// The gateway's error for a media failure (same status, code and message).
     func layersError(provider: String, model: String) -> LayersError {
@@ -76,6 +84,15 @@ enum MediaBridge {
         let translator = AnthropicInboundRequestTranslator(maxTokensField: maxTokensField)
         switch Result(catching: { () throws(AnthropicInboundError) -> JSONValue in try translator.translate(body) }) {
         case .success(let value): return value
+        case .failure(let error): throw error.layersError
+        }
+    }
+
+    static func validateEnvelope(_ body: JSONValue, requireMaxTokens: Bool) throws {
+        switch Result(catching: { () throws(AnthropicInboundError) -> Void in
+            try AnthropicPassthrough.validateEnvelope(body, requireMaxTokens: requireMaxTokens)
+        }) {
+        case .success: return
         case .failure(let error): throw error.layersError
         }
     }

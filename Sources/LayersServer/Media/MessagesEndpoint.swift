@@ -27,7 +27,7 @@ struct MessagesEndpoint: Sendable {
         }
         let stream = body["stream"]?.boolValue ?? false
         let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: stream)
-        if !principal.isTest, model.provider == .anthropic, let endpoint = media.anthropic {
+        if media.passesThrough(model, isTest: principal.isTest), let endpoint = media.anthropic {
             let passthrough = AnthropicPassthroughCall(endpoint: endpoint, http: media.http, model: model,
                                                        context: context, builder: builder, reservation: reservation)
             return stream ? try await passthrough.streamed(body) : try await passthrough.whole(body)
