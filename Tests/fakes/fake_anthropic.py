@@ -233,6 +233,9 @@ def handle(h, method, rest, headers, body, scen):
     if method != "POST" or rest != "/v1/messages":
         raise FakeError(404, "Unknown path %s (expected /v1/messages)" % rest)
     ttls, thinking_on = validate(headers, body)
+    if "no_credit" in scen:  # Anthropic's answer when the account has no credit left
+        raise FakeError(400, "Your credit balance is too low to access the Anthropic API. Please go to Plans & "
+                             "Billing to upgrade or purchase credits.")
     status = scen.error_status()
     if status:
         extra = {"retry-after": "7"} if status == 429 else {}

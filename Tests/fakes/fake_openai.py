@@ -28,12 +28,12 @@ SEARCH_RESULTS = [
 ]
 
 
-def send_error(h, status, message, headers=None):
+def send_error(h, status, message, headers=None, kind=None):
     kinds = {400: "invalid_request_error", 401: "invalid_request_error", 403: "permission_denied",
              404: "not_found_error", 429: "rate_limit_exceeded", 500: "server_error", 503: "server_error"}
     codes = {401: "invalid_api_key", 429: "rate_limit_exceeded"}
-    h.send_json(status, {"error": {"message": message, "type": kinds.get(status, "server_error"), "param": None,
-                                   "code": codes.get(status)}}, headers)
+    h.send_json(status, {"error": {"message": message, "type": kind or kinds.get(status, "server_error"),
+                                   "param": None, "code": kind or codes.get(status)}}, headers)
 
 
 def validate(provider, headers, body):
@@ -141,6 +141,9 @@ def handle(h, provider, method, rest, headers, body, scen):
     if method != "POST" or rest != expected:
         raise FakeError(404, "Unknown path %s (expected %s)" % (rest, expected))
     validate(provider, headers, body)
+    if "insufficient_quota" in scen:  # OpenAI's answer when the account's credit or quota is used up
+        raise FakeError(429, "You exceeded your current quota, please check your plan and billing details.",
+                        kind="insufficient_quota")
     status = scen.error_status()
     if status:
         extra = {"retry-after": "7"} if status == 429 else {}

@@ -148,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
             return fake_anthropic.send_error(self, e.status, e.message, e.headers)
         if provider == "gemini":
             return fake_gemini.send_error(self, e.status, e.message, e.headers)
-        return fake_openai.send_error(self, e.status, e.message, e.headers)
+        return fake_openai.send_error(self, e.status, e.message, e.headers, e.kind)
 
     # ---------------------------------------------------------------- control + raw HTTP test endpoints
     def control(self, method, path):

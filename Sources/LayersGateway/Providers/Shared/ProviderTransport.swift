@@ -38,10 +38,33 @@ struct ProviderTransport: Sendable {
     }
 
     func failure(status: Int, headers: UpstreamHeaders, body: [UInt8], context: ProviderContext) -> LayersError {
+        if Self.isAccountFailure(status: status, body: body) {
+            // Our provider account is out of credit or quota: not the client's fault, and retrying will not help.
+            // The provider's text is not passed on (it describes the operator's account).
+            return .providerError(provider: context.provider, model: context.model,
+                                  message: "the provider refused the gateway's account (billing or quota exhausted); "
+                                      + "the operator must check it", upstreamStatus: status)
+        }
         let parsed = errorMessage(status, body)
         let effectiveStatus = credentialFailure(status, body) ? 401 : status
         return context.httpError(status: effectiveStatus, message: parsed.message,
                                  retryAfter: retryAfterSeconds(headers) ?? parsed.retryAfter)
+    }
+}
+
+extension ProviderTransport {
+    /// Answers that mean the gateway's own provider account cannot pay: HTTP 402 (OpenRouter, Vercel and other
+    /// gateways), OpenAI's 429 `insufficient_quota` (a quota, not a rate: waiting does not help), and Anthropic's
+    /// 400 "credit balance is too low".
+    static func isAccountFailure(status: Int, body: [UInt8]) -> Bool {
+        switch status {
+        case 402: return true
+        case 429, 400:
+            guard body.count < 64 << 10 else { return false }
+            let text = String(decoding: body, as: UTF8.self)
+            return status == 429 ? text.contains("insufficient_quota") : text.contains("credit balance is too low")
+        default: return false
+        }
     }
 }
 
