@@ -3,7 +3,9 @@
 #
 #   scripts/pg.sh start     initdb under .pgdata/ if absent, start the server, print `export DATABASE_URL=...`
 #   scripts/pg.sh stop      stop the server (fast shutdown)
-#   scripts/pg.sh restart   stop then start (used by the restart-under-load test)
+#   scripts/pg.sh restart   stop then start
+#   scripts/pg.sh crash     stop with -m immediate (like kill -9: no checkpoint, crash recovery on next start;
+#                           used by the restart-under-load test on its own cluster)
 #   scripts/pg.sh status    exit 0 when running
 #   scripts/pg.sh url       print the connection URL
 #   scripts/pg.sh env       print the export lines without starting anything
@@ -102,14 +104,21 @@ stop() {
     fi
 }
 
+crash() {
+    if is_running; then
+        as_owner "$bin/pg_ctl" -D "$data" -m immediate -w -t 60 stop >/dev/null
+    fi
+}
+
 cmd="${1:-start}"
 case "$cmd" in
     start) start ;;
     stop) stop ;;
     restart) stop; start >/dev/null; print_env ;;
+    crash) crash ;;
     status) is_running ;;
     url) url ;;
     env) print_env ;;
     psql) shift; exec "$bin/psql" "$(url)" "$@" ;;
-    *) echo "usage: $0 start|stop|restart|status|url|env|psql" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|restart|crash|status|url|env|psql" >&2; exit 2 ;;
 esac

@@ -4,8 +4,9 @@ import LayersCredits
 import LayersPostgres
 import XCTest
 
-/// Restarts the private PostgreSQL cluster (scripts/pg.sh, found through LAYERS_PGDATA) in the middle of a
-/// reserve/settle load: no settlement may be lost or doubled.
+/// Restarts PostgreSQL in the middle of a reserve/settle load, once cleanly (`pg_ctl stop -m fast`) and once
+/// like a kill -9 of the server (`-m immediate`, crash recovery on start): no settlement may be lost or doubled.
+/// Runs on a cluster of its own (``PrivateCluster``), never on the shared one.
 final class PostgresRestartTests: XCTestCase {
     private actor LoadState {
         var completed = 0
@@ -25,21 +26,19 @@ final class PostgresRestartTests: XCTestCase {
     }
 
     func testRestartMidLoadLosesAndDoublesNothing() async throws {
-        let env = ProcessInfo.processInfo.environment
-        guard let pgdata = env["LAYERS_PGDATA"], !pgdata.isEmpty else {
-            throw XCTSkip("LAYERS_PGDATA not set: the database is not a private scripts/pg.sh cluster")
-        }
-        let store = try await PostgresTestSupport.store(poolSize: 8)
+        let cluster = try await PrivateCluster.start()
+        addTeardownBlock { await cluster.destroy() }
+        try await migrate(databaseURL: cluster.url)
+        let store = PostgresStore(pool: PostgresPool(PostgresConfiguration(url: cluster.url, poolSize: 8)))
         defer { store.pool.shutdown() }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/pg.sh").path
-        let pgRoot = URL(fileURLWithPath: pgdata).deletingLastPathComponent().path
 
         let initial: Int64 = 1_000_000_000
         let user = try await store.createUser(NewUser())
         _ = try await store.addCredits(userID: user.id, amount: MicroCredits(rawValue: initial), externalRef: nil,
                                        note: nil)
-        let queue = SettlementQueue(ledger: store, retryBase: .milliseconds(50), retryMax: .milliseconds(500))
+        let journal = SettlementJournal(path: cluster.root + "/settlements.jsonl")
+        let queue = SettlementQueue(ledger: store, journal: journal, retryBase: .milliseconds(50),
+                                    retryMax: .milliseconds(500))
         let state = LoadState()
         let prefix = "restart-\(UUID())-"
         let userID = user.id
@@ -77,14 +76,17 @@ final class PostgresRestartTests: XCTestCase {
                 }
             }
             group.addTask {
-                while await state.completed < 150 { try await Task.sleep(for: .milliseconds(10)) }
-                print("restart test: stopping PostgreSQL")
-                try await Self.pg(script, "stop", root: pgRoot)
-                print("restart test: stopped")
-                try await Task.sleep(for: .seconds(1))
-                try await Self.pg(script, "start", root: pgRoot)
-                let after = await state.completed
-                while await state.completed < after + 150 { try await Task.sleep(for: .milliseconds(10)) }
+                var mark = 0
+                for command in ["stop", "crash"] {
+                    mark += 150
+                    while await state.completed < mark { try await Task.sleep(for: .milliseconds(10)) }
+                    print("restart test: pg.sh \(command) at \(mark) requests")
+                    try await cluster.run(command)
+                    try await Task.sleep(for: .seconds(1))
+                    try await cluster.run("start")
+                    mark = await state.completed
+                }
+                while await state.completed < mark + 150 { try await Task.sleep(for: .milliseconds(10)) }
                 await state.finish()
             }
             try await group.waitForAll()
@@ -97,7 +99,9 @@ final class PostgresRestartTests: XCTestCase {
         let retried = await queue.retriedCount
         print("restart test: \(charged.count) settled (\(retried) after queueing), \(refused.count) refused")
         XCTAssertGreaterThan(charged.count, 0)
+        XCTAssertGreaterThan(retried, 0, "settlements of requests in flight during the outage were queued and retried")
         XCTAssertGreaterThan(refused.count, 0, "requests during the outage should have been refused")
+        XCTAssertEqual(try journal.readAll().count, 0, "journal emptied once everything was settled")
 
         // A refused reservation may have committed before the connection dropped: release it, as the gateway does.
         for id in refused { _ = try await store.release(requestID: id) }
@@ -116,30 +120,5 @@ final class PostgresRestartTests: XCTestCase {
         XCTAssertEqual(account?.balance.rawValue, initial - charged.values.reduce(0, +))
         XCTAssertEqual(account?.reserved.rawValue, 0)
         try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
-    }
-
-    /// Runs `scripts/pg.sh <command>` on a plain thread (posix_spawn + waitpid), off the cooperative pool.
-    private static func pg(_ script: String, _ command: String, root: String) async throws {
-        let status: Int32 = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var pid: pid_t = 0
-                let arguments: [String] = ["/bin/bash", script, command]
-                let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-                var env = ProcessInfo.processInfo.environment
-                env["LAYERS_PGROOT"] = root
-                let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-                defer {
-                    argv.forEach { free($0) }
-                    envp.forEach { free($0) }
-                }
-                guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, envp) == 0 else {
-                    return continuation.resume(returning: -1)
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                continuation.resume(returning: status)
-            }
-        }
-        guard status == 0 else { throw PostgresError(.connection, message: "pg.sh \(command) failed (\(status))") }
     }
 }

@@ -56,3 +56,27 @@ final class PostgresStoreTests: XCTestCase {
         }
     }
 }
+
+/// The ledger part of the conformance suite with settlements group-committed (`GroupCommitLedger`).
+final class PostgresGroupCommitStoreTests: XCTestCase {
+    private var store: PostgresStore?
+
+    override func tearDown() async throws {
+        store?.pool.shutdown()
+        store = nil
+    }
+
+    private func suite() async throws -> StoreConformance {
+        let store = try await PostgresTestSupport.store(poolSize: 16)
+        self.store = store
+        let stores = store.asStores(keyCacheTTL: nil, groupCommit: true)
+        XCTAssertTrue(stores.ledger is GroupCommitLedger)
+        return StoreConformance(stores: stores)
+    }
+
+    func testReserveSettleRelease() async throws { try await suite().reserveSettleRelease() }
+    func testSettleOverrunPolicy() async throws { try await suite().settleOverrunPolicy() }
+    func testSweeperReleasesExpiredHolds() async throws { try await suite().sweeperReleasesExpiredHolds() }
+    func testUsageQueries() async throws { try await suite().usageQueries() }
+    func testConcurrentReserveSettle() async throws { try await suite().concurrentReserveSettle(pairs: 200) }
+}

@@ -28,27 +28,101 @@ extension PostgresStore: CreditLedger {
         }
     }
 
-    public func settle(_ settlement: Settlement) async throws -> SettlementOutcome {
-        let u = settlement.usage
-        guard !u.requestID.isEmpty else { throw StoreError.invalidArgument("empty request id") }
+    static let settleSQL = """
+        SELECT charged, uncollected, released, balance_after, replayed FROM settle_credits(
+            $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23)
+        """
+
+    static func validate(_ settlement: Settlement) throws {
+        guard !settlement.usage.requestID.isEmpty else { throw StoreError.invalidArgument("empty request id") }
         guard settlement.charge >= .zero else { throw StoreError.invalidArgument("charge must be >= 0") }
-        let parameters: [any PostgresEncodable & Sendable] = [
+    }
+
+    static func settleParameters(_ settlement: Settlement) -> [any PostgresEncodable & Sendable] {
+        let u = settlement.usage
+        return [
             u.requestID, u.userID, settlement.charge, u.apiKeyID, u.project, u.metadataJSON, u.provider, u.model,
             u.promptTokens, u.cachedTokens, u.cacheWriteTokens, u.completionTokens, u.reasoningTokens, u.baseCost,
             u.credits, u.marginBps, u.latencyMs, u.ttftMs, u.status, u.errorCode, u.isTest, u.isStream, u.createdAt,
         ]
-        return try await run(user: u.userID, requestID: u.requestID) { conn in
-            let row = try conn.query("""
-                SELECT charged, uncollected, released, balance_after, replayed FROM settle_credits(
-                    $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, $22, $23)
-                """, parameters).row(0)
-            return SettlementOutcome(
-                requestID: u.requestID, charged: MicroCredits(rawValue: try row.requiredInt64(0)),
-                uncollected: MicroCredits(rawValue: try row.requiredInt64(1)),
-                released: MicroCredits(rawValue: try row.requiredInt64(2)),
-                balanceAfter: MicroCredits(rawValue: try row.requiredInt64(3)), replayed: try row.requiredBool(4))
+    }
+
+    /// Runs `settle_credits` for one settlement on `conn` (inside whatever transaction is open).
+    static func settle(_ settlement: Settlement, on conn: PostgresConnection) throws -> SettlementOutcome {
+        let row = try conn.query(settleSQL, settleParameters(settlement)).row(0)
+        return SettlementOutcome(
+            requestID: settlement.usage.requestID, charged: MicroCredits(rawValue: try row.requiredInt64(0)),
+            uncollected: MicroCredits(rawValue: try row.requiredInt64(1)),
+            released: MicroCredits(rawValue: try row.requiredInt64(2)),
+            balanceAfter: MicroCredits(rawValue: try row.requiredInt64(3)), replayed: try row.requiredBool(4))
+    }
+
+    public func settle(_ settlement: Settlement) async throws -> SettlementOutcome {
+        try Self.validate(settlement)
+        return try await run(user: settlement.usage.userID, requestID: settlement.usage.requestID) { conn in
+            try Self.settle(settlement, on: conn)
         }
+    }
+
+    /// Group commit: settles several requests in ONE transaction (one WAL flush instead of one per request),
+    /// with exactly the semantics of calling `settle` for each in order of user id then request id. That
+    /// order is also the lock order, so concurrent batches never deadlock.
+    ///
+    /// Results come back in the order given. When the database refuses one settlement (unknown user, request
+    /// id of another user, invalid argument), the batch is rolled back and its settlements run one by one, so
+    /// one bad settlement never fails the others. Throws (`StoreError.unavailable`) only when the database is
+    /// unreachable: then none of them is known to have been applied, and all may be retried (idempotent).
+    public func settleBatch(_ settlements: [Settlement]) async throws -> [Result<SettlementOutcome, any Error>] {
+        var results = [Result<SettlementOutcome, any Error>?](repeating: nil, count: settlements.count)
+        var valid: [Int] = []
+        for (i, settlement) in settlements.enumerated() {
+            do {
+                try Self.validate(settlement)
+                valid.append(i)
+            } catch {
+                results[i] = .failure(error)
+            }
+        }
+        valid.sort {
+            let a = settlements[$0].usage, b = settlements[$1].usage
+            let ua = a.userID.rawValue.uuidString, ub = b.userID.rawValue.uuidString
+            return ua != ub ? ua < ub : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
+        }
+        if valid.count == 1 {
+            let i = valid[0]
+            results[i] = await settleResult(settlements[i])
+        } else if !valid.isEmpty {
+            let ordered = valid.map { settlements[$0] }
+            do {
+                var attempt = 0
+                while true {
+                    attempt += 1
+                    do {
+                        let outcomes = try await pool.withConnection(retryOnConnectionLoss: true) { conn in
+                            try conn.transaction { try ordered.map { try Self.settle($0, on: conn) } }
+                        }
+                        for (i, outcome) in zip(valid, outcomes) { results[i] = .success(outcome) }
+                        break
+                    } catch let error as PostgresError
+                        where attempt < 3 && (error.sqlState == "40P01" || error.sqlState == "40001") {
+                        // The sweeper locks several users in expiry order and may deadlock with a batch;
+                        // PostgreSQL aborts one of them. The batch rolled back whole: run it again.
+                        continue
+                    }
+                }
+            } catch let error as PostgresError where error.isTransient {
+                throw error.storeError(user: nil, amount: nil, requestID: nil)
+            } catch {
+                // One settlement was refused and the batch rolled back: settle each on its own.
+                for i in valid { results[i] = await settleResult(settlements[i]) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    private func settleResult(_ settlement: Settlement) async -> Result<SettlementOutcome, any Error> {
+        do { return .success(try await settle(settlement)) } catch { return .failure(error) }
     }
 
     public func release(requestID: String) async throws -> Bool {

@@ -26,10 +26,12 @@ public struct PostgresStore: Sendable {
     }
 
     /// The stores as the server wires them; key lookups go through a `CachedAPIKeyStore` with `keyCacheTTL`
-    /// (nil: no cache).
-    public func asStores(keyCacheTTL: Duration? = .seconds(5)) -> LayersStores {
+    /// (nil: no cache; the TTL is the bound after which a key revoked by another process stops working).
+    /// With `groupCommit`, settlements go through a `GroupCommitLedger` (batched transactions).
+    public func asStores(keyCacheTTL: Duration? = .seconds(5), groupCommit: Bool = false) -> LayersStores {
         let keys: any APIKeyStore = keyCacheTTL.map { CachedAPIKeyStore(wrapping: self, ttl: $0) } ?? self
-        return LayersStores(keys: keys, accounts: self, ledger: self, usage: self)
+        let ledger: any CreditLedger = groupCommit ? GroupCommitLedger(store: self) : self
+        return LayersStores(keys: keys, accounts: self, ledger: ledger, usage: self)
     }
 
     /// True when a trivial query succeeds (for `/health`).
