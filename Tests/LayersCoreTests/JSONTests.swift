@@ -20,6 +20,17 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(value.serialized(), #"{"messages":[],"extra":{"k":2},"stream_options":{"include_usage":true}}"#)
     }
 
+    /// Typed fields first, then the extra members in their order, without a second `{`.
+    func testWriteMembersContinuesAnOpenObject() throws {
+        var writer = JSONWriter()
+        writer.writeRaw(#"{"id":1"#)
+        let extra = try XCTUnwrap(try JSONValue.parse(#"{"b":[1,"x"],"a":{"q":null}}"#).objectValue)
+        writer.writeMembers(of: extra)
+        writer.writeMembers(of: JSONObject())
+        writer.writeRaw("}")
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), #"{"id":1,"b":[1,"x"],"a":{"q":null}}"#)
+    }
+
     func testLargeObjectIndexStaysConsistent() throws {
         var object = JSONObject()
         for i in 0..<40 { object["k\(i)"] = JSONValue(i) }

@@ -72,7 +72,22 @@ final class TierTableTests: XCTestCase {
         XCTAssertEqual(error(#"{"tiers":[{"name":"free","monthly_credits":"-1"}]}"#)?.field, "monthly_credits")
         XCTAssertEqual(error(#"{"tiers":[{"name":" "}]}"#)?.field, "name")
         XCTAssertEqual(error(#"{"default_tier":"gold","tiers":[]}"#)?.field, "default_tier")
-        XCTAssertNotNil(error(#"{"tiers":[{"requests_per_minute":5}]}"#), "name is required")
+        let missingName = error(#"{"tiers":[{"name":"free"},{"requests_per_minute":5}]}"#)
+        XCTAssertEqual(missingName?.index, 1)
+        XCTAssertEqual(missingName?.field, "name")
+        XCTAssertEqual(missingName?.reason, "is missing")
+        let wrongType = error(#"{"tiers":[{"name":"pro","requests_per_minute":"lots"}]}"#)
+        XCTAssertEqual(wrongType?.index, 0)
+        XCTAssertEqual(wrongType?.field, "requests_per_minute")
+        XCTAssertTrue(wrongType?.reason.hasPrefix("has the wrong type") ?? false)
+        XCTAssertEqual(error(#"{"tiers":[{"name":"pro","price_cents_per_month":-1}]}"#)?.field, "price_cents_per_month")
+        XCTAssertEqual(error(#"{"tiers":[{"name":"pro","overage_credits_per_usd":0}]}"#)?.field, "overage_credits_per_usd")
+        // A misspelt field is an error, not silently ignored.
+        let typo = error(#"{"tiers":[{"name":"free"},{"name":"Pro","request_per_minute":500}]}"#)
+        XCTAssertEqual(typo?.description,
+                       #"tier overrides: tiers[1] "pro" field "request_per_minute": is not a known field (known: burst, monthly_credits, name, overage_credits_per_usd, price_cents_per_month, requests_per_minute)"#)
+        XCTAssertEqual(error(#"{"default":"pro","tiers":[]}"#)?.field, "default")
+        XCTAssertEqual(error(#"{"tiers":{}}"#)?.field, "tiers")
         XCTAssertNotNil(error("not json"))
         XCTAssertThrowsError(try TierTable.defaults.applying(overridesFile: "/nonexistent/tiers.json"))
     }

@@ -7,15 +7,14 @@ import LayersCredits
 /// model, and each row must say what the registry holds (kind, upstream name, capabilities,
 /// limits, prices, release, deprecation, original flag).
 final class ModelDocsTests: XCTestCase {
-    private static func docsRows() throws -> [[String]] {
+    private static func docs() throws -> MarkdownTables {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/models.md")
-        let text = try String(contentsOf: docs, encoding: .utf8)
-        return MarkdownTables(text).rows(headerStartingWith: "| id | kind | upstream name |")
+        return MarkdownTables(try String(contentsOf: docs, encoding: .utf8))
     }
 
     func testBuiltInTableListsEveryModelAsRegistered() throws {
-        let rows = try Self.docsRows()
+        let rows = try Self.docs().rows(headerStartingWith: "| id | kind | upstream name |")
         let registry = ModelRegistry.builtIn
         XCTAssertEqual(rows.compactMap { Cells.backticked($0[0]).first }, registry.all.map(\.id),
                        "one row per built-in model, in registry order")
@@ -30,6 +29,14 @@ final class ModelDocsTests: XCTestCase {
             XCTAssertEqual(row[7], model.released + (model.deprecated ? " (deprecated)" : ""), id)
             XCTAssertEqual(row[8], model.original ? "yes" : "", id)
         }
+    }
+
+    func testAliasTableListsEveryBuiltInAlias() throws {
+        let rows = try Self.docs().rows(headerStartingWith: "| alias | model |")
+        let pairs = Set(rows.map { (Cells.backticked($0[0]).first ?? "") + " -> " + (Cells.backticked($0[1]).first ?? "") })
+        let registered = Set(ModelRegistry.builtIn.all.flatMap { model in model.aliases.map { $0 + " -> " + model.id } })
+        XCTAssertEqual(rows.count, registered.count, "one row per alias")
+        XCTAssertEqual(pairs, registered)
     }
 
     /// The price column's notation, from the registry's prices.

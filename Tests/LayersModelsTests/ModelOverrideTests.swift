@@ -175,6 +175,41 @@ final class ModelOverrideTests: XCTestCase {
         XCTAssertNotNil(overrideError("[]"))
     }
 
+    /// A misspelt field must not be ignored silently (the price would stay unchanged without notice).
+    func testUnknownFieldsAreRejectedWithEntryAndPath() {
+        let price = overrideError(#"{ "models": [ { "id": "openai/gpt-4o" }, { "id": "openai/o3", "pricing": { "inptu": "1" } } ] }"#)
+        XCTAssertEqual(price?.index, 1)
+        XCTAssertEqual(price?.id, "openai/o3")
+        XCTAssertEqual(price?.field, "pricing.inptu")
+        XCTAssertEqual(price?.description, #"model overrides: models[1] "openai/o3" field "pricing.inptu": is not a known field (known: cache_write_1h, cache_write_5m, cached_read, images, input, long_context, output, per_web_search, request_fees_per_1k)"#)
+        let entry = overrideError(#"{ "models": [ { "id": "acme/new", "contxt_window": 1000, "pricing": { "input": "1", "output": "1" } } ] }"#)
+        XCTAssertEqual(entry?.field, "contxt_window", "reported before the missing context_window")
+        XCTAssertTrue(entry?.reason.contains("context_window") ?? false, "lists the known names")
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/gpt-4o", "pricing": { "long_context": [ { "above_tokens": 1, "input": "1", "output": "1", "ouput": "2" } ] } } ] }"#)?.field,
+                       "pricing.long_context[0].ouput")
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "perplexity/sonar", "pricing": { "request_fees_per_1k": { "low": "1", "medium": "2", "high": "3", "max": "4" } } } ] }"#)?.field,
+                       "pricing.request_fees_per_1k.max")
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/dall-e-3", "pricing": { "images": { "sizes": [ { "size": "1x1", "price": "1", "qualty": "hd" } ] } } } ] }"#)?.field,
+                       "pricing.images.sizes[0].qualty")
+        let topLevel = overrideError(#"{ "model": [ { "id": "openai/gpt-4o", "pricing": { "input": "1" } } ] }"#)
+        XCTAssertNil(topLevel?.index)
+        XCTAssertEqual(topLevel?.description, #"model overrides: field "model": is not a known field (known: models, remove)"#)
+    }
+
+    func testDeprecationDateMustBeADay() throws {
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/gpt-4o", "deprecation_date": "2027-01" } ] }"#)?.field,
+                       "deprecation_date")
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/gpt-4o", "deprecation_date": "2027-02-32" } ] }"#)?.field,
+                       "deprecation_date")
+        XCTAssertEqual(try apply(#"{ "models": [ { "id": "openai/gpt-4o", "deprecation_date": "2027-02-28" } ] }"#)
+                        .model(id: "openai/gpt-4o")?.deprecationDate, "2027-02-28")
+        XCTAssertTrue(ModelOverrideApplier.isDate("2026-12-31"))
+        XCTAssertFalse(ModelOverrideApplier.isDate("2026-00-10"))
+        XCTAssertFalse(ModelOverrideApplier.isDate("2026/12/31"))
+        XCTAssertTrue(ModelOverrideApplier.isYearMonth("2026-12"))
+        XCTAssertFalse(ModelOverrideApplier.isYearMonth("2026-1x"))
+    }
+
     func testRemoveAndAliasConflicts() {
         let remove = overrideError(#"{ "remove": ["openai/gpt-99"] }"#)
         XCTAssertEqual(remove?.field, "remove[0]")

@@ -24,6 +24,35 @@ final class ModelQueryTests: XCTestCase {
         }
     }
 
+    /// Clients often send a dated snapshot name (Anthropic's and OpenAI's SDK examples do): it resolves
+    /// to the model priced the same, with or without the provider prefix, and is never sent upstream.
+    func testDatedSnapshotAliases() {
+        let expected = [
+            "anthropic/claude-haiku-4-5-20251001": "anthropic/claude-haiku-4.5",
+            "anthropic/claude-sonnet-4-5-20250929": "anthropic/claude-sonnet-4.5",
+            "anthropic/claude-opus-4-5-20251101": "anthropic/claude-opus-4.5",
+            "anthropic/claude-opus-4-1-20250805": "anthropic/claude-opus-4.1",
+            "anthropic/claude-opus-4-20250514": "anthropic/claude-opus-4",
+            "openai/gpt-4o-2024-08-06": "openai/gpt-4o", "openai/gpt-4o-2024-11-20": "openai/gpt-4o",
+            "openai/gpt-4o-mini-2024-07-18": "openai/gpt-4o-mini",
+            "openai/gpt-5-2025-08-07": "openai/gpt-5", "openai/gpt-5-mini-2025-08-07": "openai/gpt-5-mini",
+            "openai/gpt-5-nano-2025-08-07": "openai/gpt-5-nano", "openai/gpt-5-pro-2025-10-06": "openai/gpt-5-pro",
+            "openai/o1-2024-12-17": "openai/o1", "openai/o3-2025-04-16": "openai/o3",
+            "openai/o3-mini-2025-01-31": "openai/o3-mini", "openai/o4-mini-2025-04-16": "openai/o4-mini",
+            "openai/o3-pro-2025-06-10": "openai/o3-pro",
+        ]
+        XCTAssertEqual(registry.all.flatMap(\.aliases).count, expected.count, "every built-in alias is checked here")
+        for (alias, id) in expected {
+            XCTAssertEqual(registry.model(id: alias)?.id, id, alias)
+            XCTAssertEqual(registry.model(id: alias.uppercased())?.id, id, alias)
+            XCTAssertEqual(registry.model(id: ModelInfo.modelPart(of: alias))?.id, id, "bare \(alias)")
+        }
+        XCTAssertEqual(registry.model(id: "claude-sonnet-4-5-20250929")?.upstreamName, "claude-sonnet-4-5")
+        // The older gpt-4o snapshot is priced differently ($5 / $15) and is not an alias.
+        XCTAssertNil(registry.model(id: "openai/gpt-4o-2024-05-13"))
+        XCTAssertEqual(registry.suggestions(for: "openai/gpt-4o-2024-05-13").first, "openai/gpt-4o")
+    }
+
     func testSortByPrice() {
         let sorted = registry.sorted(by: .price)
         let chat = sorted.prefix { $0.kind == .chat }

@@ -39,6 +39,17 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// Appends `,"key":value` for each member of `object`: its members continue an object whose
+    /// `{` and first member are already written (extra fields after the typed ones).
+    public mutating func writeMembers(of object: JSONObject) {
+        for position in 0..<object.keyStorage.count {
+            bytes.append(UInt8(ascii: ","))
+            writeString(object.keyStorage[position])
+            bytes.append(UInt8(ascii: ":"))
+            write(object.valueStorage[position])
+        }
+    }
+
     /// Appends text that is already valid JSON (a number literal, a pre-serialized fragment).
     public mutating func writeRaw(_ text: String) {
         var text = text

@@ -166,14 +166,7 @@ public struct ChatCompletionChunk: Sendable, Hashable {
             writer.writeRaw(",\"usage\":")
             usage.write(to: &writer)
         }
-        if !extraFields.isEmpty {
-            for (key, value) in extraFields {
-                writer.writeRaw(",")
-                writer.writeString(key)
-                writer.writeRaw(":")
-                writer.write(value)
-            }
-        }
+        writer.writeMembers(of: extraFields)
         writer.writeRaw("}")
     }
 

@@ -97,14 +97,7 @@ public struct OpenAIUsage: Sendable, Hashable {
         writer.writeRaw("},\"completion_tokens_details\":{\"reasoning_tokens\":")
         writer.writeRaw(String(reasoningTokens))
         writer.writeRaw("}")
-        if !extraFields.isEmpty {
-            for (key, value) in extraFields {
-                writer.writeRaw(",")
-                writer.writeString(key)
-                writer.writeRaw(":")
-                writer.write(value)
-            }
-        }
+        writer.writeMembers(of: extraFields)
         writer.writeRaw("}")
     }
 }

@@ -51,8 +51,15 @@ public struct TierTable: Sendable, Hashable {
         let file: TierOverrideFile
         do {
             file = try JSONDecoder().decode(TierOverrideFile.self, from: data)
+        } catch let error as DecodingError {
+            let (path, reason) = error.overridePathAndReason
+            throw TierOverrideError.locate(path, reason: reason, file: nil)
         } catch {
-            throw TierOverrideError(index: nil, name: nil, field: nil, reason: "not a valid tier override file: \(error)")
+            throw TierOverrideError(reason: "not a valid tier override file: \(error)")
+        }
+        if let (path, known) = TierOverrideFile.schema.firstUnknownMember(in: data) {
+            throw TierOverrideError.locate(path, reason: "is not a known field (known: \(known.joined(separator: ", ")))",
+                                           file: file)
         }
         var table = self
         if let defaultTier = file.defaultTier { table.defaultTierName = defaultTier.lowercased() }
@@ -82,8 +89,20 @@ public struct TierTable: Sendable, Hashable {
                 }
                 tier.burst = burst
             }
-            if let price = entry.priceCentsPerMonth { tier.priceCentsPerMonth = price }
-            if let overage = entry.overageCreditsPerUSD { tier.overageCreditsPerUSD = overage }
+            if let price = entry.priceCentsPerMonth {
+                guard price >= 0 else {
+                    throw TierOverrideError(index: index, name: name, field: "price_cents_per_month",
+                                            reason: "must not be negative, got \(price)")
+                }
+                tier.priceCentsPerMonth = price
+            }
+            if let overage = entry.overageCreditsPerUSD {
+                guard overage > 0 else {
+                    throw TierOverrideError(index: index, name: name, field: "overage_credits_per_usd",
+                                            reason: "must be positive (leave it out when overage is not sold), got \(overage)")
+                }
+                tier.overageCreditsPerUSD = overage
+            }
             table.upsert(tier)
         }
         guard table.tier(named: table.defaultTierName) != nil else {
@@ -113,6 +132,26 @@ public struct TierOverrideError: Error, Sendable, Hashable, CustomStringConverti
     public var field: String?
     public var reason: String
 
+    public init(index: Int? = nil, name: String? = nil, field: String? = nil, reason: String) {
+        self.index = index
+        self.name = name
+        self.field = field
+        self.reason = reason
+    }
+
+    /// The error for a problem at `path` in the file: the entry (index and, when the file could
+    /// be read, name) when the path is inside `tiers`, and the field below it.
+    static func locate(_ path: [OverridePathComponent], reason: String, file: TierOverrideFile?) -> TierOverrideError {
+        guard path.count >= 2, path[0] == .key("tiers"), case .index(let index) = path[1] else {
+            let field = OverridePathComponent.fieldName(path)
+            return TierOverrideError(field: field.isEmpty ? nil : field,
+                                     reason: field.isEmpty ? "not a valid tier override file (\(reason))" : reason)
+        }
+        let name = file.flatMap { $0.tiers.indices.contains(index) ? $0.tiers[index].name.lowercased() : nil }
+        let field = OverridePathComponent.fieldName(path.dropFirst(2))
+        return TierOverrideError(index: index, name: name, field: field.isEmpty ? nil : field, reason: reason)
+    }
+
     public var description: String {
         var where_: [String] = []
         if let index { where_.append("tiers[\(index)]") }
@@ -135,7 +174,7 @@ struct TierOverrideFile: Decodable {
         var priceCentsPerMonth: Int?
         var overageCreditsPerUSD: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case name, burst
             case monthlyCredits = "monthly_credits"
             case requestsPerMinute = "requests_per_minute"
@@ -164,8 +203,11 @@ struct TierOverrideFile: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case tiers
         case defaultTier = "default_tier"
     }
+
+    /// Every member the file may hold.
+    static let schema = OverrideSchema.object(CodingKeys.self, nested: ["tiers": .array(.object(Entry.CodingKeys.self))])
 }

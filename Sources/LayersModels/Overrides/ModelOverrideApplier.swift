@@ -13,9 +13,14 @@ extension ModelRegistry {
         do {
             file = try JSONDecoder().decode(ModelOverrideFile.self, from: data)
         } catch let error as DecodingError {
-            throw ModelOverrideApplier.describe(error, data: data)
+            let (path, reason) = error.overridePathAndReason
+            throw ModelOverrideApplier.locate(path, reason: reason, data: data)
         } catch {
             throw ModelOverrideError(reason: "not valid JSON: \(error.localizedDescription)")
+        }
+        if let (path, known) = ModelOverrideFile.schema.firstUnknownMember(in: data) {
+            throw ModelOverrideApplier.locate(path, reason: "is not a known field (known: \(known.joined(separator: ", ")))",
+                                              data: data)
         }
         return try ModelOverrideApplier(base: self).apply(file)
     }
@@ -164,7 +169,10 @@ struct ModelOverrideApplier {
             model.released = released
         }
         if let deprecated = entry.deprecated { model.deprecated = deprecated }
-        if let date = entry.deprecationDate { model.deprecationDate = date }
+        if let date = entry.deprecationDate {
+            guard Self.isDate(date) else { throw fail("deprecation_date", "must be \"YYYY-MM-DD\", got \"\(date)\"") }
+            model.deprecationDate = date
+        }
         if let aliases = entry.aliases {
             guard !aliases.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
                 throw fail("aliases", "must not contain empty names")
@@ -266,44 +274,41 @@ struct ModelOverrideApplier {
         return kind
     }
 
+    /// "YYYY-MM" with a month from 01 to 12.
     static func isYearMonth(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-") else { return false }
-        let digits = bytes[0..<4] + bytes[5..<7]
-        guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-        let month = Int(text.suffix(2)) ?? 0
-        return (1...12).contains(month)
+        return bytes.count == 7 && bytes[4] == UInt8(ascii: "-") && isDigits(bytes[0..<4])
+            && isNumber(bytes[5..<7], in: 1...12)
     }
 
-    /// Turns a decoding error into a `ModelOverrideError` naming the entry and field.
-    static func describe(_ error: DecodingError, data: Data) -> ModelOverrideError {
-        let (path, reason): ([any CodingKey], String) = switch error {
-        case .typeMismatch(_, let context): (context.codingPath, "has the wrong type: \(context.debugDescription)")
-        case .valueNotFound(let type, let context): (context.codingPath, "is null or missing (expected \(type))")
-        case .keyNotFound(let key, let context): (context.codingPath + [key], "is missing")
-        case .dataCorrupted(let context): (context.codingPath, "is not valid: \(context.debugDescription)")
-        @unknown default: ([], "could not be decoded")
-        }
-        guard path.count >= 2, path[0].stringValue == "models", let index = path[1].intValue else {
-            let field = path.map(\.stringValue).joined(separator: ".")
+    /// "YYYY-MM-DD" with a month from 01 to 12 and a day from 01 to 31.
+    static func isDate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 10 && bytes[7] == UInt8(ascii: "-") && isYearMonth(String(decoding: bytes[0..<7], as: UTF8.self))
+            && isNumber(bytes[8..<10], in: 1...31)
+    }
+
+    private static func isDigits(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    private static func isNumber(_ bytes: ArraySlice<UInt8>, in range: ClosedRange<Int>) -> Bool {
+        isDigits(bytes) && range.contains(Int(String(decoding: bytes, as: UTF8.self)) ?? -1)
+    }
+
+    /// A `ModelOverrideError` for a problem at `path` in the file: the entry (index and id) when
+    /// the path is inside `models`, and the field below it.
+    static func locate(_ path: [OverridePathComponent], reason: String, data: Data) -> ModelOverrideError {
+        guard path.count >= 2, path[0] == .key("models"), case .index(let index) = path[1] else {
+            let field = OverridePathComponent.fieldName(path)
             return ModelOverrideError(field: field.isEmpty ? nil : field,
                                       reason: field.isEmpty ? "the file is not a valid override document (\(reason))" : reason)
         }
         // Recover the entry's id for the message, if it has a readable one.
-        struct IDOnly: Decodable { var id: String? }
-        struct IDs: Decodable { var models: [Throwing]? }
-        struct Throwing: Decodable {
-            var id: String?
-            init(from decoder: any Decoder) throws { id = (try? IDOnly(from: decoder))?.id }
-        }
-        let entries = (try? JSONDecoder().decode(IDs.self, from: data))?.models ?? []
-        let id = entries.indices.contains(index) ? entries[index].id : nil
-        var fieldPath = ""
-        for key in path.dropFirst(2) {
-            if let position = key.intValue { fieldPath += "[\(position)]" } else {
-                fieldPath += (fieldPath.isEmpty ? "" : ".") + key.stringValue
-            }
-        }
-        return ModelOverrideError(index: index, id: id, field: fieldPath.isEmpty ? nil : fieldPath, reason: reason)
+        let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let entries = root?["models"] as? [Any] ?? []
+        let id = entries.indices.contains(index) ? (entries[index] as? [String: Any])?["id"] as? String : nil
+        let field = OverridePathComponent.fieldName(path.dropFirst(2))
+        return ModelOverrideError(index: index, id: id, field: field.isEmpty ? nil : field, reason: reason)
     }
 }

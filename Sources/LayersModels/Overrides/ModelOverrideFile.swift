@@ -1,10 +1,25 @@
 import Foundation
+import LayersCredits
 
 /// The JSON shape of a model override file (see docs/models.md). Decoded loosely (every field
-/// optional, prices as text) and validated by `ModelOverrideApplier`.
+/// optional, prices as text) and validated by `ModelOverrideApplier`; members not named here are
+/// rejected (`schema`).
 struct ModelOverrideFile: Decodable {
     var models: [Entry]?
     var remove: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case models, remove }
+
+    /// Every member the file may hold.
+    static let schema = OverrideSchema.object(CodingKeys.self, nested: [
+        "models": .array(.object(Entry.CodingKeys.self, nested: [
+            "pricing": .object(Pricing.CodingKeys.self, nested: [
+                "long_context": .array(.object(LongContext.CodingKeys.self)),
+                "request_fees_per_1k": .object(Fees.CodingKeys.self),
+                "images": .object(Images.CodingKeys.self, nested: ["sizes": .array(.object(Size.CodingKeys.self))]),
+            ]),
+        ])),
+    ])
 
     struct Entry: Decodable {
         var id: String?
@@ -24,7 +39,7 @@ struct ModelOverrideFile: Decodable {
         var reasoningOnly: Bool?
         var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case id, provider, kind, capabilities, pricing, released, deprecated, aliases, notes
             case displayName = "display_name"
             case contextWindow = "context_window"
@@ -47,7 +62,7 @@ struct ModelOverrideFile: Decodable {
         var perWebSearch: DecimalText?
         var images: Images?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case input, output, images
             case cachedRead = "cached_read"
             case cacheWrite5m = "cache_write_5m"
@@ -66,7 +81,7 @@ struct ModelOverrideFile: Decodable {
         var cacheWrite5m: DecimalText?
         var cacheWrite1h: DecimalText?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case input, output
             case aboveTokens = "above_tokens"
             case cachedRead = "cached_read"
@@ -79,6 +94,8 @@ struct ModelOverrideFile: Decodable {
         var low: DecimalText?
         var medium: DecimalText?
         var high: DecimalText?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case low, medium, high }
     }
 
     struct Images: Decodable {
@@ -89,7 +106,7 @@ struct ModelOverrideFile: Decodable {
         var defaultSize: String?
         var defaultQuality: String?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case sizes
             case perImage = "per_image"
             case perMegapixel = "per_megapixel"
@@ -103,6 +120,8 @@ struct ModelOverrideFile: Decodable {
         var size: String?
         var quality: String?
         var price: DecimalText?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case size, quality, price }
     }
 }
 

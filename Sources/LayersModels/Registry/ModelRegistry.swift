@@ -14,8 +14,8 @@ public struct ModelRegistry: Sendable {
     public let all: [ModelInfo]
     /// Lower-cased id and alias -> index in `all`.
     private let index: [String: Int]
-    /// Lower-cased bare model name (after `provider/`) and upstream name -> indexes, for
-    /// lookups without the provider prefix.
+    /// Lower-cased bare model name (after `provider/`), upstream name and bare alias -> indexes,
+    /// for lookups without the provider prefix.
     private let bareIndex: [String: [Int]]
 
     /// Builds a registry; later entries with a duplicate id replace earlier ones.
@@ -42,7 +42,8 @@ public struct ModelRegistry: Sendable {
             for alias in model.aliases + [upstreamID] where index[alias.lowercased()] == nil {
                 index[alias.lowercased()] = position
             }
-            for name in Set([model.modelName.lowercased(), model.upstreamName.lowercased()]) {
+            let bareNames = [model.modelName, model.upstreamName] + model.aliases.map(ModelInfo.modelPart(of:))
+            for name in Set(bareNames.map { $0.lowercased() }) {
                 bare[name, default: []].append(position)
             }
         }
@@ -58,8 +59,9 @@ public struct ModelRegistry: Sendable {
     public var count: Int { all.count }
 
     /// The model for an id or alias, case-insensitive. Also accepted: `provider/upstreamName`
-    /// ("anthropic/claude-sonnet-4-5"), and a name without a provider prefix ("gpt-4o", or an
-    /// upstream name like "claude-sonnet-4-5") when exactly one model has it.
+    /// ("anthropic/claude-sonnet-4-5"), and a name without a provider prefix ("gpt-4o", an
+    /// upstream name like "claude-sonnet-4-5", or an alias's like "claude-sonnet-4-5-20250929")
+    /// when exactly one model has it.
     public func model(id: String) -> ModelInfo? {
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
         if let position = index[key] { return all[position] }
