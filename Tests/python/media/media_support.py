@@ -4,6 +4,8 @@ import importlib.util
 import pathlib
 import sys
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import httpx
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -27,3 +29,11 @@ def clear_media_requests(fakes):
 def chat_requests(fakes):
     """Requests the chat fakes received (forwarded through the media fake)."""
     return httpx.get(fakes + "/_fake/requests", timeout=10).json()
+
+
+def embedding_credits(tokens, usd_per_million, margin_bps=6000):
+    """Credits of `tokens` input tokens at a per-1M price, with the margin, rounded once half-up to the micro-credit."""
+    pico = tokens * int(Decimal(usd_per_million) * 1_000_000)
+    micro = (Decimal(pico) * Decimal(10000 + margin_bps) / Decimal(10000) / Decimal(10000)).quantize(
+        Decimal(1), ROUND_HALF_UP)
+    return micro / Decimal(1_000_000)

@@ -2,18 +2,12 @@
 batchEmbedContents translation -> fakes, billed by input tokens with a usage row."""
 import base64
 import struct
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import openai
 import pytest
 
-from media_support import clear_media_requests, e2e, media_requests
-
-
-def embedding_credits(tokens, usd_per_million):
-    pico = tokens * int(Decimal(usd_per_million) * 1_000_000)
-    micro = (Decimal(pico) * Decimal(16000) / Decimal(10000) / Decimal(10000)).quantize(Decimal(1), ROUND_HALF_UP)
-    return micro / Decimal(1_000_000)
+from media_support import clear_media_requests, e2e, embedding_credits, media_requests
 
 
 def test_openai_embeddings_pass_through_floats_and_base64(media_account, media_fakes):
@@ -91,3 +85,36 @@ def test_test_key_embeddings_are_free_and_deterministic(media_account):
     b = client.embeddings.create(model="openai/text-embedding-3-large", input="hello", dimensions=16)
     assert a.data[0].embedding == b.data[0].embedding and len(a.data[0].embedding) == 16
     assert Decimal(str(media_account.balance()["credits"])) == Decimal(100)
+
+
+@pytest.mark.parametrize("model,price,estimated", [("openai/text-embedding-3-large", "0.13", False),
+                                                   ("google/gemini-embedding-001", "0.15", True)])
+def test_embeddings_usage_rows_are_exact(media_account, model, price, estimated):
+    raw = e2e.loads(media_account.client().embeddings.with_raw_response.create(
+        model=model, input=["the quick brown fox", "jumps over", "the lazy dog"], encoding_format="float").text)
+    tokens = raw["usage"]["prompt_tokens"]
+    assert tokens == raw["usage"]["total_tokens"] > 0
+    want = embedding_credits(tokens, price)
+    assert raw["layers"]["credits_used"] == want and raw["layers"]["credits_charged"] == want
+    assert bool(raw["layers"].get("usage_estimated")) is estimated
+    rows = media_account.usage()["recent_logs"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["model"] == model and row["status"] == 200 and row["error_code"] is None
+    assert row["prompt_tokens"] == tokens and row["completion_tokens"] == 0
+    assert Decimal(str(row["credits_charged"])) == want and row["test"] is False
+    assert Decimal(str(media_account.balance()["credits"])) == Decimal(100) - want
+
+
+def test_failed_embeddings_are_not_charged(media_account):
+    client = media_account.client()
+    with pytest.raises(openai.RateLimitError) as limited:
+        client.embeddings.create(model="google/gemini-embedding-001", input=["a", "b [[media:error_429]]"])
+    assert limited.value.status_code == 429
+    with pytest.raises(openai.InternalServerError):
+        client.embeddings.create(model="openai/text-embedding-3-small", input="x [[media:error_500]]")
+    balance = media_account.balance()
+    assert Decimal(str(balance["credits"])) == Decimal(100) and Decimal(str(balance["reserved"])) == 0
+    rows = media_account.usage()["recent_logs"]
+    assert sorted(r["status"] for r in rows) == [429, 502]
+    assert all(Decimal(str(r["credits_charged"])) == 0 for r in rows)
