@@ -338,3 +338,33 @@ final class ChatCompletionRequestMutationTests: XCTestCase {
         }
     }
 }
+
+/// `ChatCompletionRequest.openAIFields` must be exactly the members of OpenAI's
+/// `CreateChatCompletionRequest` (checked against the full spec in `../shared/reference` when it
+/// is there), so no OpenAI field is ever counted as an unknown pass-through field and vice versa.
+final class ChatCompletionRequestSpecTests: XCTestCase {
+    func testOpenAIFieldsAreTheSpecsRequestMembers() throws {
+        let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/reference/openai-openapi.json")
+        guard let data = try? Data(contentsOf: spec) else {
+            throw XCTSkip("no OpenAI spec at \(spec.path)")
+        }
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let schemas = try XCTUnwrap((root["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        var members = Set<String>()
+        func collect(_ node: Any?) {
+            guard let node = node as? [String: Any] else { return }
+            if let ref = node["$ref"] as? String {
+                collect(schemas[String(ref.split(separator: "/").last ?? "")])
+                return
+            }
+            for key in ["allOf", "anyOf", "oneOf"] { (node[key] as? [Any])?.forEach(collect) }
+            members.formUnion((node["properties"] as? [String: Any])?.keys ?? [:].keys)
+        }
+        collect(schemas["CreateChatCompletionRequest"])
+        XCTAssertGreaterThan(members.count, 30)
+        XCTAssertEqual(ChatCompletionRequest.openAIFields, members)
+        XCTAssertTrue(ChatCompletionRequest.layersFields.isDisjoint(with: members))
+    }
+}
