@@ -241,3 +241,29 @@ def test_count_tokens_is_free_and_writes_no_usage_row(media_account):
     with pytest.raises(anthropic.BadRequestError) as bad:
         client.messages.count_tokens(model="openai/gpt-4o", messages=[])
     assert bad.value.body["error"]["type"] == "invalid_request_error"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_gemini3_tool_round_trip_keeps_the_thought_signature(media_account, media_fakes, streamed):
+    """Gemini 3 refuses a function call sent back without its thoughtSignature; through /v1/messages the
+    signature rides in the tool_use id, so an Anthropic client's ordinary round trip works."""
+    client = anthropic.Anthropic(base_url=media_account.server, api_key=media_account.live_key, max_retries=0,
+                                 timeout=30)
+    model = "google/gemini-3-pro-preview"
+    question = {"role": "user", "content": "Weather in Paris? [[scenario:tool_call]]"}
+    if streamed:
+        with client.messages.stream(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=[question]) as s:
+            first = s.get_final_message()
+    else:
+        first = client.messages.create(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=[question])
+    use = [b for b in first.content if b.type == "tool_use"][0]
+    httpx.delete(media_fakes + "/_fake/requests", timeout=10)
+    second = client.messages.create(model=model, max_tokens=256, tools=[WEATHER_TOOL], messages=[
+        {"role": "user", "content": "Weather in Paris?"},
+        {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in first.content]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": use.id, "content": "18C"}]}])
+    assert second.stop_reason == "end_turn"
+    sent = [q for q in chat_requests(media_fakes) if ":generateContent" in q["path"]
+            or ":streamGenerateContent" in q["path"]][-1]["body"]
+    call = [p for c in sent["contents"] for p in c["parts"] if "functionCall" in p][0]
+    assert call["thoughtSignature"] == "Z2VtaW5pLXNpZy1mYWtl"
