@@ -267,3 +267,46 @@ def test_gemini3_tool_round_trip_keeps_the_thought_signature(media_account, medi
             or ":streamGenerateContent" in q["path"]][-1]["body"]
     call = [p for c in sent["contents"] for p in c["parts"] if "functionCall" in p][0]
     assert call["thoughtSignature"] == "Z2VtaW5pLXNpZy1mYWtl"
+
+
+def credits_from(server, model, parts, margin_bps=6000):
+    """Credits for {price name: tokens}, as LayersCredits computes them (integer picodollars, margin, one
+    half-up rounding to the micro-credit)."""
+    from decimal import ROUND_HALF_UP
+    pricing = e2e.pricing(server, model)
+    pico = sum(tokens * int(Decimal(str(pricing[name])) * 1_000_000) for name, tokens in parts.items())
+    micro = (Decimal(pico) * (10000 + margin_bps) / Decimal(10000) / Decimal(10000)).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP)
+    return micro / Decimal(1_000_000)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+@pytest.mark.parametrize("ttl,write_price", [("5m", "cache_write_5m"), ("1h", "cache_write_1h")])
+def test_pass_through_prompt_caching_is_billed_exactly(media_account, streamed, ttl, write_price):
+    """Anthropic's usage (10 uncached input, 100 cache reads, 20 cache writes at the block's TTL, 8 output) is
+    billed at each price of the registry, and the usage row and `layers` agree."""
+    model = "anthropic/claude-sonnet-4.5"
+    body = {"model": model, "max_tokens": 64,
+            "system": [{"type": "text", "text": "Long cached system", "cache_control": {"type": "ephemeral", "ttl": ttl}}],
+            "messages": [{"role": "user", "content": "hi [[scenario:cache]]"}]}
+    want = credits_from(media_account.server, model, {"input": 10, "cached_input": 100, write_price: 20, "output": 8})
+    if streamed:
+        events = sse_events(media_account.server, media_account.live_key, body)
+        start = events[0][1]["message"]["usage"]
+        assert (start["input_tokens"], start["cache_read_input_tokens"], start["cache_creation_input_tokens"]) == \
+            (10, 100, 20)
+        layers = [d for n, d in events if n == "message_delta"][0]["layers"]
+    else:
+        r = httpx.post(media_account.server + "/v1/messages", json=body, timeout=30,
+                       headers={"x-api-key": media_account.live_key, "anthropic-version": "2023-06-01"})
+        assert r.status_code == 200, r.text
+        answer = e2e.loads(r.text)
+        assert answer["usage"]["cache_creation"]["ephemeral_%s_input_tokens" % ttl] == 20
+        layers = answer["layers"]
+    assert layers["credits_used"] == want
+    rows = e2e.wait_until(lambda: media_account.usage()["recent_logs"])
+    row = rows[0]
+    assert (row["prompt_tokens"], row["cached_tokens"], row["cache_write_tokens"], row["completion_tokens"]) == \
+        (130, 100, 20, 8)
+    assert Decimal(str(row["credits_charged"])) == want
+    assert Decimal(str(media_account.balance()["credits"])) == Decimal(100) - want
