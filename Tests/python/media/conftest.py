@@ -111,10 +111,12 @@ def media_server(media_database_url, media_fakes):
 @pytest.fixture(scope="session")
 def media_gateway_server(media_database_url, media_fakes):
     """A second server where no provider has a key of its own, only the Vercel AI Gateway (the fake's /gateway):
-    every image, embedding and /v1/messages request goes through the gateway."""
+    every image, embedding and /v1/messages request goes through the gateway. Its image limits are lowered
+    (LAYERS_IMAGE_MAX_N=2, LAYERS_IMAGE_MAX_PROMPT_CHARS=50) to test that they are configurable."""
     proc, base = _serve(media_database_url, {
         "_fakes": media_fakes, "AI_GATEWAY_API_KEY": "vck-fake-gateway-0000",
-        "AI_GATEWAY_BASE_URL": media_fakes + "/gateway/v1"},
+        "AI_GATEWAY_BASE_URL": media_fakes + "/gateway/v1",
+        "LAYERS_IMAGE_MAX_N": "2", "LAYERS_IMAGE_MAX_PROMPT_CHARS": "50"},
         drop=("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "PERPLEXITY_API_KEY"))
     try:
         yield base

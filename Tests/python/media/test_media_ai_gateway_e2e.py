@@ -79,3 +79,18 @@ def test_messages_for_an_anthropic_model_are_translated_through_the_gateway(gate
     sent = [q for q in chat_requests(media_fakes) if q["path"] == "/gateway/v1/chat/completions"]
     assert len(sent) == 2 and not [q for q in chat_requests(media_fakes) if q["path"].startswith("/anthropic/")]
     assert sent[1]["body"]["messages"][-1] == {"role": "tool", "tool_call_id": use.id, "content": "18C"}
+
+
+@pytest.mark.parametrize("path", ["/v1/images/generations", "/api/v1/image"])
+def test_image_limits_are_configurable(gateway_account, media_fakes, path):
+    """This server runs with LAYERS_IMAGE_MAX_N=2 and LAYERS_IMAGE_MAX_PROMPT_CHARS=50."""
+    clear_media_requests(media_fakes)
+    with gateway_account.http() as c:
+        n = c.post(path, json={"model": "bfl/flux-2-pro", "prompt": "a fox", "n": 3}, timeout=30)
+        long = c.post(path, json={"model": "bfl/flux-2-pro", "prompt": "x" * 51}, timeout=30)
+        ok = c.post(path, json={"model": "bfl/flux-2-pro", "prompt": "x" * 50, "n": 2}, timeout=30)
+    assert n.status_code == 400 and n.json()["error"]["param"] == "n" and "2" in n.json()["error"]["message"]
+    assert long.status_code == 400 and long.json()["error"]["param"] == "prompt"
+    assert "50" in long.json()["error"]["message"]
+    assert ok.status_code == 200 and len(ok.json()["data"]) == 2
+    assert len(media_requests(media_fakes)) == 2  # only the accepted request reached the gateway (one per image)

@@ -310,3 +310,19 @@ def test_pass_through_prompt_caching_is_billed_exactly(media_account, streamed, 
         (130, 100, 20, 8)
     assert Decimal(str(row["credits_charged"])) == want
     assert Decimal(str(media_account.balance()["credits"])) == Decimal(100) - want
+
+
+def test_anthropic_refusal_of_a_pass_through_body_is_its_400(media_account):
+    """The gateway leaves block-level validation of a pass-through body to Anthropic; Anthropic's 400 reaches
+    the client as an invalid_request_error with Anthropic's message, and nothing is charged."""
+    client = anthropic.Anthropic(base_url=media_account.server, api_key=media_account.live_key, max_retries=0)
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.messages.create(model="anthropic/claude-sonnet-4.5", max_tokens=1000,
+                               thinking={"type": "enabled", "budget_tokens": 2000},
+                               messages=[{"role": "user", "content": "hi"}])
+    assert info.value.body["error"]["type"] == "invalid_request_error"
+    assert "budget_tokens" in info.value.body["error"]["message"]
+    balance = media_account.balance()
+    assert Decimal(str(balance["credits"])) == Decimal(100) and Decimal(str(balance["reserved"])) == 0
+    rows = media_account.usage()["recent_logs"]
+    assert rows[0]["status"] == 400 and Decimal(str(rows[0]["credits_charged"])) == 0
