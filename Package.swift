@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "layers-http-demo", dependencies: ["LayersHTTP"]),
         // Adapter translation CPU per request and per stream event (bench/providers).
         .executableTarget(name: "layers-bench-providers", dependencies: ["LayersGateway"], path: "bench/providers/Sources"),
+        .executableTarget(name: "layers-bench-db", dependencies: ["LayersPostgres"], path: "bench/db/Sources"),
 
         // MARK: Tests
         .testTarget(name: "LayersCreditsTests", dependencies: ["LayersCredits"]),
