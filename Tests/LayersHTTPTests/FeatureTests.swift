@@ -23,6 +23,37 @@ final class FeatureTests: XCTestCase {
         await server.stop()
     }
 
+    func testLiteralRoutesKeepFirstMatchWinsAndPathNormalisation() async {
+        var router = Router()
+        router.add(.get, "/users/:id") { request in .text("param " + (request.pathParameters["id"] ?? "")) }
+        router.add(.get, "/users/me") { _ in .text("literal me") }  // shadowed by the earlier pattern
+        router.add(.get, "/health") { _ in .text("first health") }
+        router.add(.get, "/health") { _ in .text("second health") }
+        router.add(.post, "/health") { _ in .text("post health") }
+        router.add(.get, "/") { _ in .text("root") }
+        func body(_ method: HTTPMethod, _ target: String) async -> String {
+            let response = await router.respond(to: HTTPRequest(method: method, target: target))
+            guard case .bytes(let bytes) = response.body else { return "stream" }
+            return "\(response.status.code) " + String(decoding: bytes, as: UTF8.self)
+        }
+        let users = await body(.get, "/users/me")
+        XCTAssertEqual(users, "200 param me")
+        let health = await body(.get, "/health")
+        XCTAssertEqual(health, "200 first health")
+        let post = await body(.post, "/health")
+        XCTAssertEqual(post, "200 post health")
+        let slashes = await body(.get, "//health/")
+        XCTAssertEqual(slashes, "200 first health")
+        let query = await body(.get, "/health?x=1")
+        XCTAssertEqual(query, "200 first health")
+        let head = await body(.head, "/health")
+        XCTAssertEqual(head, "200 first health")
+        let root = await body(.get, "/")
+        XCTAssertEqual(root, "200 root")
+        let wrongMethod = await router.respond(to: HTTPRequest(method: .delete, target: "/health"))
+        XCTAssertEqual(wrongMethod.status.code, 405)
+    }
+
     func testMiddlewareWrapsRoutesInOrder() async throws {
         var router = testRouter()
         router.use(ClosureMiddleware { request, next in

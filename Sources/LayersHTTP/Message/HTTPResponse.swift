@@ -21,14 +21,18 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["content-type": contentType], body: .bytes(bytes))
     }
 
+    /// Shared header sets for the common content types (copy-on-write: no allocation per response).
+    private static let jsonHeaders: HTTPHeaders = ["content-type": "application/json"]
+    private static let textHeaders: HTTPHeaders = ["content-type": "text/plain; charset=utf-8"]
+
     /// A JSON response from already-serialized bytes.
     public static func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
-        .bytes(bytes, status: status, contentType: "application/json")
+        HTTPResponse(status: status, headers: jsonHeaders, body: .bytes(bytes))
     }
 
     /// A plain-text response.
     public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
-        .bytes(Array(text.utf8), status: status, contentType: "text/plain; charset=utf-8")
+        HTTPResponse(status: status, headers: textHeaders, body: .bytes(Array(text.utf8)))
     }
 
     /// A Server-Sent Events stream; `produce` writes events with `writer.writeEvent(...)`.

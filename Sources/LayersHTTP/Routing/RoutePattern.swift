@@ -10,6 +10,10 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
 
     let segments: [Segment]
     public let description: String
+    /// True when every segment is literal (no parameters).
+    let isLiteral: Bool
+    /// For a literal pattern, the canonical path it matches (`/a/b`; `/` for the root), else `nil`.
+    let literalPath: String?
 
     public init(_ pattern: String) {
         description = pattern
@@ -18,6 +22,13 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
             return .literal(String(part))
         }
+        var literal: [String] = []
+        for segment in segments {
+            guard case .literal(let text) = segment else { break }
+            literal.append(text)
+        }
+        isLiteral = literal.count == segments.count
+        literalPath = isLiteral ? "/" + literal.joined(separator: "/") : nil
     }
 
     /// The captured parameters when `path` matches, else `nil`. Captures are percent-decoded.

@@ -21,6 +21,9 @@ public struct Router: HTTPResponder {
     }
 
     private var routes: [Route] = []
+    /// Fast path for literal routes: path -> (method, route index) for every literal route that no earlier
+    /// route with parameters could shadow, so an exact path needs neither splitting nor a scan.
+    private var literalRoutes: [String: [(method: HTTPMethod, index: Int)]] = [:]
     private var middlewares: [any HTTPMiddleware] = []
     /// Answers unknown paths; defaults to an OpenAI-style 404 error.
     public var notFound: Handler = { request in
@@ -31,7 +34,15 @@ public struct Router: HTTPResponder {
 
     /// Adds a route. Later routes never shadow earlier ones: the first match wins.
     public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
-        routes.append(Route(method: method, pattern: RoutePattern(pattern), handler: handler))
+        let route = Route(method: method, pattern: RoutePattern(pattern), handler: handler)
+        if let path = route.pattern.literalPath {
+            let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+            let shadowed = routes.contains { !$0.pattern.isLiteral && $0.pattern.match(segments) != nil }
+            if !shadowed && !(literalRoutes[path]?.contains { $0.method == method } ?? false) {
+                literalRoutes[path, default: []].append((method, routes.count))
+            }
+        }
+        routes.append(route)
     }
 
     /// Adds a route served by a responder.
@@ -51,6 +62,11 @@ public struct Router: HTTPResponder {
     }
 
     private func route(_ request: HTTPRequest) async -> HTTPResponse {
+        if let candidates = literalRoutes[request.path] {
+            for candidate in candidates where candidate.method == request.method {
+                return await routes[candidate.index].handler(request)
+            }
+        }
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
         var headFallback: (Route, [String: String])?
