@@ -1,5 +1,6 @@
 import Foundation
 import LayersCore
+import LayersGateway
 import LayersHTTP
 import LayersModels
 
@@ -27,7 +28,7 @@ public enum MediaRoutes {
             let pipeline = Pipeline(services.authenticatedSteps + endpoint.steps, endpoint: endpoint.respond)
             router.add(.post, path) { await pipeline.respond(to: $0) }
         }
-        let info = ImageInfoHandler(services: services)
+        let info = ImageInfoHandler(services: services, limits: media.images.limits)
         router.add(.get, "/api/v1/image") { info.respond($0) }
 
         let embeddings = EmbeddingsEndpoint(services: services, media: media)
@@ -59,6 +60,8 @@ public enum MediaRoutes {
 /// `GET /api/v1/image`: the original Layers' image information document.
 struct ImageInfoHandler: Sendable {
     let services: GatewayServices
+    /// The configured limits (`LAYERS_IMAGE_MAX_N`, `LAYERS_IMAGE_MAX_PROMPT_CHARS`), as the document states them.
+    let limits: ImageLimits
 
     func respond(_ request: HTTPRequest) -> HTTPResponse {
         let models = services.registry.all
@@ -71,7 +74,9 @@ struct ImageInfoHandler: Sendable {
             "openai_compatible_endpoint": "/v1/images/generations",
             "supported_models": .array(models),
             "parameters": [
-                "model": "required", "prompt": "required (at most 10,000 characters)", "n": "1-4 (default 1)",
+                "model": "required",
+                "prompt": .string("required (at most \(limits.maxPromptCharacters) characters)"),
+                "n": .string("1-\(limits.maxImagesPerRequest) (default 1)"),
                 "aspect_ratio": "W:H (default 1:1)", "size": "WxH (bucketed to 16:9, 3:2, 1:1, 2:3 or 9:16 for ratio-based models)",
             ],
             "docs": "docs/images-embeddings-messages.md",

@@ -94,3 +94,5 @@ def test_image_limits_are_configurable(gateway_account, media_fakes, path):
     assert "50" in long.json()["error"]["message"]
     assert ok.status_code == 200 and len(ok.json()["data"]) == 2
     assert len(media_requests(media_fakes)) == 2  # only the accepted request reached the gateway (one per image)
+    info = httpx.get(gateway_account.server + "/api/v1/image", timeout=10).json()
+    assert info["parameters"]["n"] == "1-2 (default 1)" and "50 characters" in info["parameters"]["prompt"]
