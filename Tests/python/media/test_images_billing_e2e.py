@@ -131,3 +131,13 @@ def test_original_limits_and_bad_shapes_are_400s(media_account, path, body, para
     assert media_account.usage()["recent_logs"] == [] or all(
         Decimal(str(row["credits_charged"])) == 0 for row in media_account.usage()["recent_logs"])
     assert_nothing_charged(media_account)
+
+
+def test_url_format_for_providers_that_answer_bytes_is_a_data_url(media_account):
+    """Imagen and Gemini answer image bytes and the gateway stores nothing: `url` gives a data: URL."""
+    for model in ("google/imagen-4.0-generate-001", "google/gemini-2.5-flash-image", "openai/gpt-image-1"):
+        resp = media_account.client().images.generate(model=model, prompt="a fox", response_format="url")
+        url = resp.data[0].url
+        assert url.startswith("data:image/png;base64,"), (model, url[:40])
+        assert base64.b64decode(url.split(",", 1)[1])[:4] == b"\x89PNG"
+        assert resp.data[0].b64_json is None

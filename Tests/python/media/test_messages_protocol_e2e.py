@@ -177,12 +177,18 @@ def test_pass_through_keeps_thinking_signatures_cache_control_and_server_tools(m
     ("google/gemini-2.5-flash", "error_503", 529, "overloaded_error"),
     ("google/gemini-2.5-flash", "error_500", 502, "api_error"),
 ])
-def test_provider_errors_have_anthropic_statuses(media_account, model, marker, status, error_type):
+@pytest.mark.parametrize("streamed", [False, True])
+def test_provider_errors_have_anthropic_statuses(media_account, model, marker, status, error_type, streamed):
+    """Also for a streamed request: the provider refused before any event, so the answer is still a status."""
     client = anthropic.Anthropic(base_url=media_account.server, api_key=media_account.live_key, max_retries=0,
                                  timeout=30)
+    messages = [{"role": "user", "content": "hi [[scenario:%s]]" % marker}]
     with pytest.raises(anthropic.APIStatusError) as info:
-        client.messages.create(model=model, max_tokens=64,
-                               messages=[{"role": "user", "content": "hi [[scenario:%s]]" % marker}])
+        if streamed:
+            with client.messages.stream(model=model, max_tokens=64, messages=messages) as stream:
+                stream.get_final_message()
+        else:
+            client.messages.create(model=model, max_tokens=64, messages=messages)
     assert info.value.status_code == status
     body = info.value.body
     assert body["type"] == "error" and body["error"]["type"] == error_type, body
