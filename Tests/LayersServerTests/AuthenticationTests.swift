@@ -42,6 +42,33 @@ final class AuthenticationTests: XCTestCase {
         XCTAssertEqual(v2, "expired_api_key")
     }
 
+    /// Revoked and expired keys are refused the same way over either header, and never echoed.
+    func testRevokedAndExpiredOverXAPIKeyAreNotEchoed() async throws {
+        let gw = try await TestGateway.make()
+        let ops = AccountOperations(stores: gw.services.stores)
+        let (revoked, record) = try await ops.createKey(userID: gw.user, name: "r", mode: .test, project: nil, expiresAt: nil)
+        _ = try await gw.services.stores.keys.revokeKey(id: record.id, userID: gw.user)
+        let (expired, _) = try await ops.createKey(userID: gw.user, name: "e", mode: .test, project: nil,
+                                                   expiresAt: Date().addingTimeInterval(-1))
+        for (key, code) in [(revoked.plaintext, "revoked_api_key"), (expired.plaintext, "expired_api_key")] {
+            for header in ["x-api-key", "authorization"] {
+                let value = header == "x-api-key" ? key : "Bearer " + key
+                let r = await gw.send(.post, "/v1/chat/completions", body: body, headers: [(header, value)])
+                XCTAssertEqual(r.status, 401, header)
+                XCTAssertEqual(r.errorCode, code, header)
+                XCTAssertEqual(r.json["error"]?["type"]?.stringValue, "authentication_error")
+                XCTAssertFalse(r.body.contains(key), "\(code) echoed over \(header)")
+                XCTAssertFalse(r.body.contains(String(key.dropFirst(9).prefix(12))), "\(code) partly echoed")
+            }
+        }
+        // A non-Bearer scheme is a malformed header, not a missing one.
+        let basic = await gw.send(.post, "/v1/chat/completions", body: body,
+                                  headers: [("authorization", "Basic " + gw.testKey)])
+        XCTAssertEqual(basic.status, 401)
+        XCTAssertEqual(basic.errorCode, "invalid_api_key_format")
+        XCTAssertFalse(basic.body.contains(gw.testKey))
+    }
+
     func testXAPIKeyHeader() async throws {
         let gw = try await TestGateway.make()
         let r = await gw.send(.post, "/v1/chat/completions", body: body, headers: [("x-api-key", gw.testKey)])

@@ -13,6 +13,19 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(c.maxMessageCharacters, 100_000)
         XCTAssertNil(c.databaseURL)
         XCTAssertNil(c.adminToken)
+        XCTAssertTrue(c.settlementGroupCommit)
+        XCTAssertTrue(c.backgroundSettlement)
+    }
+
+    func testSettlementSettings() throws {
+        let c = try ServerConfiguration(ConfigurationSource(environment: [
+            "LAYERS_SETTLEMENT_GROUP_COMMIT": "false", "LAYERS_SETTLEMENT": "sync"]))
+        XCTAssertFalse(c.settlementGroupCommit)
+        XCTAssertFalse(c.backgroundSettlement)
+        XCTAssertThrowsError(try ServerConfiguration(ConfigurationSource(environment: [
+            "LAYERS_SETTLEMENT_GROUP_COMMIT": "sometimes"]))) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.variable, "LAYERS_SETTLEMENT_GROUP_COMMIT")
+        }
     }
 
     func testEnvironmentValues() throws {

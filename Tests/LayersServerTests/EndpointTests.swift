@@ -74,6 +74,36 @@ final class EndpointTests: XCTestCase {
         XCTAssertEqual(v6, "revoked_api_key")
     }
 
+    /// `x-layers-overhead-ms` and `X-RateLimit-*` on every answer, public, routed or refused (`x-request-id` is
+    /// added by the HTTP server for every response; the e2e suite checks it over the wire).
+    func testEveryResponseCarriesOverheadAndRateLimitHeaders() async throws {
+        let gw = try await TestGateway.make()
+        let chat = #"{"model":"openai/gpt-4o","messages":[{"role":"user","content":"Hi"}]}"#
+        let cases: [(HTTPMethod, String, String?, String?, Int)] = [
+            (.get, "/v1/models", nil, nil, 200),
+            (.get, "/v1/models/openai/gpt-4o", nil, nil, 200),
+            (.get, "/v1/models/openai/nope", nil, nil, 404),
+            (.get, "/health", nil, nil, 200),
+            (.get, "/api/v1/chat", nil, nil, 200),
+            (.get, "/no/such/route", nil, nil, 404),
+            (.put, "/v1/chat/completions", nil, nil, 405),
+            (.post, "/v1/chat/completions", chat, nil, 401),
+            (.post, "/v1/chat/completions", chat, gw.liveKey, 200),
+            (.post, "/api/v1/chat", #"{"model":"openai/gpt-4o"}"#, gw.liveKey, 400),
+            (.get, "/api/balance", nil, gw.liveKey, 200),
+            (.get, "/admin/users", nil, nil, 403),
+        ]
+        for (method, path, body, key, status) in cases {
+            let r = await gw.send(method, path, body: body, key: key)
+            XCTAssertEqual(r.status, status, "\(method) \(path): \(r.body)")
+            let overhead = try XCTUnwrap(r.headers["x-layers-overhead-ms"], "\(method) \(path)")
+            XCTAssertNotNil(Double(overhead), overhead)
+            XCTAssertNotNil(r.headers["X-RateLimit-Limit"], "\(method) \(path)")
+            XCTAssertNotNil(r.headers["X-RateLimit-Remaining"], "\(method) \(path)")
+            XCTAssertNotNil(r.headers["X-RateLimit-Reset"], "\(method) \(path)")
+        }
+    }
+
     func testAdminFlow() async throws {
         let gw = try await TestGateway.make()
         let created = await gw.send(.post, "/admin/users",

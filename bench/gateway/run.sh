@@ -6,20 +6,25 @@
 # (gateway process + PostgreSQL backends, from /proc), and the gateway's CPU per streamed SSE event.
 #
 # Usage: bench/gateway/run.sh [DURATION_SECONDS=8] [USERS=32]
+# LAYERS_SCRATCH_PATH picks the SwiftPM build directory (default .build, shared with scripts/run.sh's release build).
 # Uses $DATABASE_URL when set (PostgreSQL CPU is then only counted if the server runs on this machine under
 # scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is not installed (apt-get install nginx)"; exit 1; }
+if ! command -v wrk >/dev/null || ! { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then
+    bash scripts/setup.sh   # installs wrk and nginx (and the rest of what the repository needs) when missing
+fi
 
 echo "building layers-server (release)..." >&2
-swift build -c release --scratch-path .build-server --product layers-server >/dev/null
-BIN="$(swift build -c release --scratch-path .build-server --show-bin-path)/layers-server"
+scratch=(--scratch-path "${LAYERS_SCRATCH_PATH:-.build}")
+swift build -c release "${scratch[@]}" --product layers-server >/dev/null
+BIN="$(swift build -c release "${scratch[@]}" --show-bin-path)/layers-server"
 
 if [ -z "${DATABASE_URL:-}" ]; then
     export LAYERS_PGROOT="${LAYERS_BENCH_PGROOT:-/tmp/layers-bench-pg}" LAYERS_PGPORT="${LAYERS_BENCH_PGPORT:-5499}"
+    if ! bash scripts/pg.sh status >/dev/null 2>&1; then
+        trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT   # stop it again only if we started it
+    fi
     eval "$(bash scripts/pg.sh start)"
-    trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 fi
-exec python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}" --users "${2:-32}"
+python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}" --users "${2:-32}"

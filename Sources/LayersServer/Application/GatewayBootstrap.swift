@@ -35,7 +35,7 @@ public struct GatewayBootstrap: Sendable {
             let pg = try await PostgresStore.connect(databaseURL: url, poolSize: configuration.databasePoolSize,
                                                      migrate: migrate)
             let ttl: Duration? = configuration.keyCacheSeconds > 0 ? .seconds(configuration.keyCacheSeconds) : nil
-            let stores = pg.asStores(keyCacheTTL: ttl)
+            let stores = pg.asStores(keyCacheTTL: ttl, groupCommit: configuration.settlementGroupCommit)
             let journal = configuration.settlementJournal.map(SettlementJournal.init(path:))
             let queue = SettlementQueue(ledger: stores.ledger, journal: journal, onDrop: { settlement, error in
                 ServerLog.error("settlement of \(settlement.requestID) rejected by the database: \(error)")

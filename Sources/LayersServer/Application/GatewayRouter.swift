@@ -16,6 +16,7 @@ public enum GatewayRouter {
 
     public static func make(_ services: GatewayServices) -> Router {
         var router = Router()
+        router.use(OverheadHeaderMiddleware())
         router.use(AnonymousRateLimitMiddleware(limiter: services.limiter, policy: anonymousPolicy))
 
         let chat = Pipeline(services.authenticatedSteps + [

@@ -47,6 +47,9 @@ extension EnvironmentVariable {
                 + "settlements; shutdown drains them); sync: settle before answering."),
         .init("LAYERS_SETTLEMENT_JOURNAL", .database, default: "(none: queued settlements live in memory)",
               "File keeping settlements queued while PostgreSQL is unreachable, replayed at the next start."),
+        .init("LAYERS_SETTLEMENT_GROUP_COMMIT", .database, default: "true",
+              "Settlements that arrive while earlier ones are being written share one PostgreSQL transaction "
+                + "(one WAL flush per batch; a lone settlement is written at once). false: one transaction each."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
         .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var backgroundSettlement: Bool
     /// File where settlements queued during a database outage are kept across a crash.
     public var settlementJournal: String?
+    /// Write concurrent settlements in shared PostgreSQL transactions (one WAL flush per batch).
+    public var settlementGroupCommit: Bool
 
     /// Default markup in basis points (6000 = 60% = cost x 1.6).
     public var defaultMarginBasisPoints: Int
@@ -75,6 +77,7 @@ public struct ServerConfiguration: Sendable {
         case let other: throw ConfigurationError("LAYERS_SETTLEMENT", "must be background or sync, got \"\(other)\"")
         }
         settlementJournal = source["LAYERS_SETTLEMENT_JOURNAL"]
+        settlementGroupCommit = try source.bool("LAYERS_SETTLEMENT_GROUP_COMMIT", default: true)
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.

@@ -121,10 +121,10 @@ def server_env(database_url, fakes, **extra):
     return env
 
 
-@pytest.fixture(scope="session")
-def server(database_url, fakes):
+def start_server(database_url, fakes, **extra_env):
+    """Starts `layers-server serve` on a free port; returns (Process, base URL) once /health answers."""
     binary = _server_binary()
-    proc = Process([str(binary), "serve"], server_env(database_url, fakes))
+    proc = Process([str(binary), "serve"], server_env(database_url, fakes, **extra_env))
     m = proc.wait_for_stderr(r"listening on http://[^:]+:(\d+)")
     base = "http://127.0.0.1:%s" % m.group(1)
     for _ in range(100):
@@ -134,6 +134,20 @@ def server(database_url, fakes):
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
+    return proc, base
+
+
+def run_cli(database_url, *args, **extra_env):
+    """Runs one `layers-server` command against the e2e database; returns the CompletedProcess."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and not k.endswith("_BASE_URL")}
+    env.update({"DATABASE_URL": database_url}, **extra_env)
+    return subprocess.run([str(_server_binary()), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="session")
+def server(database_url, fakes):
+    proc, base = start_server(database_url, fakes)
     yield base
     proc.stop()
 

@@ -175,3 +175,23 @@ def test_stream_cut_by_the_client_is_settled_once_for_what_was_used(account):
     balance = wait_until(lambda: (lambda b: b if Decimal(str(b["reserved"])) == 0 else None)(account.balance()))
     assert Decimal(str(balance["credits"])) == Decimal(100) - Decimal(str(row["credits_charged"]))
     assert account.usage()["total_requests"] == 1
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-4o", "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash"])
+def test_stream_cut_by_the_provider_is_settled_once_for_what_was_used(account, model):
+    """The provider closes the connection mid-stream without its final event: the client gets an error event, the
+    request is billed for what was produced (never the whole estimate) and the hold is released."""
+    stream = account.client().chat.completions.create(
+        model=model, stream=True, messages=[{"role": "user", "content": "hi [[scenario:cut]]"}])
+    received = ""
+    with pytest.raises(openai.APIError):
+        for chunk in stream:
+            if chunk.choices:
+                received += chunk.choices[0].delta.content or ""
+    row = wait_until(lambda: (account.usage()["recent_logs"] or [None])[0])
+    assert row["status"] >= 500 and row["error_code"]
+    assert row["stream"] is True
+    balance = wait_until(lambda: (lambda b: b if Decimal(str(b["reserved"])) == 0 else None)(account.balance()))
+    charged = Decimal(str(row["credits_charged"]))
+    assert Decimal(str(balance["credits"])) == Decimal(100) - charged
+    assert account.usage()["total_requests"] == 1
