@@ -207,3 +207,22 @@ def test_sandbox_key_never_reaches_a_provider_and_charges_nothing(account, fakes
     usage = account.usage(include_test="true")
     assert usage["total_requests"] == 4
     assert all(row["test"] for row in usage["recent_logs"])
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-4o", "anthropic/claude-sonnet-4.5", "google/gemini-2.5-flash"])
+def test_cached_prompt_tokens_are_reported_and_billed_at_the_cached_price(account, server, model):
+    r, body = raw_chat(account, {"model": model, "cache": True,
+                                 "messages": [{"role": "user", "content": "long context [[scenario:cache]]"}]})
+    assert r.status_code == 200, r.text
+    usage = body["usage"]
+    cached = usage["prompt_tokens_details"]["cached_tokens"]
+    assert cached == 100, usage
+    assert usage["prompt_tokens"] >= cached
+    want = expected_credits(server, model, usage)
+    assert Decimal(str(body["layers"]["credits_used"])) == want
+    # Cheaper than the same prompt uncached.
+    uncached = dict(usage, prompt_tokens_details={"cached_tokens": 0})
+    uncached.pop("prompt_tokens_details", None)
+    assert want < expected_credits(server, model, dict(uncached, prompt_tokens=usage["prompt_tokens"]))
+    row = account.usage()["recent_logs"][0]
+    assert row["cached_tokens"] == 100 and Decimal(str(row["credits_charged"])) == want
