@@ -83,6 +83,32 @@ final class CreditCalculatorTests: XCTestCase {
         XCTAssertEqual(result.credits.decimalString, "4.464")
     }
 
+    /// Gemini 2.5 Flash ($0.30 text / $1.00 audio in, $0.03 cached, $2.50 out): 10,000 prompt tokens
+    /// of which 4,000 are audio and 2,000 cached, 1,000 out:
+    /// 4,000 x 0.30 + 4,000 x 1.00 + 2,000 x 0.03 + 1,000 x 2.50 = 1.2e9 + 4e9 + 0.06e9 + 2.5e9
+    /// = 7.76e9 pUSD = $0.00776 -> x 16,000 / 1e8 = 1,241,600 µcr = 1.2416 credits.
+    func testAudioInputTokens() {
+        let flash = ModelPricing(usdPerMillionInput: "0.30", output: "2.50", cachedRead: "0.03", audioInput: "1")
+        let usage = TokenUsage(promptTokens: 10_000, cachedReadTokens: 2_000, audioPromptTokens: 4_000,
+                               completionTokens: 1_000)
+        let result = CreditCalculator.cost(usage: usage, pricing: flash)
+        XCTAssertEqual(result.components.input.rawValue, 1_200_000_000)
+        XCTAssertEqual(result.components.audioInput.rawValue, 4_000_000_000)
+        XCTAssertEqual(result.components.cachedRead.rawValue, 60_000_000)
+        XCTAssertEqual(result.baseCost.decimalUSDString, "0.00776")
+        XCTAssertEqual(result.credits.decimalString, "1.2416")
+        // Without an audio price, audio tokens are plain input: 8,000 x 0.30 + ... = 2.4e9 + 0.06e9 + 2.5e9.
+        let textOnly = ModelPricing(usdPerMillionInput: "0.30", output: "2.50", cachedRead: "0.03")
+        XCTAssertEqual(CreditCalculator.cost(usage: usage, pricing: textOnly).baseCost.rawValue, 4_960_000_000)
+        // More audio than uncached input (a provider counting cached audio too) is capped: no double billing.
+        let capped = TokenUsage(promptTokens: 1_000, cachedReadTokens: 600, audioPromptTokens: 900)
+        XCTAssertEqual(capped.uncachedAudioPromptTokens, 400)
+        let parts = CreditCalculator.components(usage: capped, pricing: flash)
+        XCTAssertEqual(parts.input, .zero)
+        XCTAssertEqual(parts.audioInput.rawValue, 400_000_000)
+        XCTAssertEqual(TokenUsage(promptTokens: 10, audioPromptTokens: -5).uncachedAudioPromptTokens, 0)
+    }
+
     func testCachePriceFallbacks() {
         // No cache prices at all (Perplexity-like): every input token at the input price.
         let plain = ModelPricing(usdPerMillionInput: "2", output: "4")

@@ -57,6 +57,7 @@ final class ModelDocsTests: XCTestCase {
             return "\(usd(prices.min() ?? .zero))–\(usd(prices.max() ?? .zero)) by size/quality"
         case .chat:
             var parts = ["\(usd(pricing.input)) / \(usd(pricing.output))"]
+            if let audio = pricing.audioInput { parts.append("audio in \(usd(audio))") }
             if let cached = pricing.cachedRead { parts.append("cached \(usd(cached))") }
             if let write5m = pricing.cacheWrite5m {
                 parts.append("write \(usd(write5m))" + (pricing.cacheWrite1h.map { "/" + usd($0) } ?? ""))

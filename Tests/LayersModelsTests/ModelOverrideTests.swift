@@ -30,6 +30,11 @@ final class ModelOverrideTests: XCTestCase {
         XCTAssertEqual(gpt4o.pricing.input, TokenPrice(usdPerMillion: "2"))
         XCTAssertEqual(gpt4o.pricing.cachedRead, TokenPrice(usdPerMillion: "0.5"))
         XCTAssertEqual(gpt4o.pricing.output, TokenPrice(usdPerMillion: "10"), "fields not given are kept")
+        XCTAssertNil(gpt4o.pricing.audioInput)
+        let audio = try apply(#"{ "models": [ { "id": "openai/gpt-4o", "pricing": { "audio_input": "40" } } ] }"#)
+        XCTAssertEqual(audio.model(id: "openai/gpt-4o")?.pricing.audioInput, TokenPrice(usdPerMillion: "40"))
+        XCTAssertEqual(overrideError(#"{ "models": [ { "id": "openai/gpt-4o", "pricing": { "audio_input": "x" } } ] }"#)?.field,
+                       "pricing.audio_input")
         XCTAssertEqual(gpt4o.displayName, "GPT-4o")
         XCTAssertEqual(updated.count, registry.count)
         XCTAssertEqual(registry.model(id: "openai/gpt-4o")?.pricing.input, TokenPrice(usdPerMillion: "2.50"),
@@ -181,7 +186,7 @@ final class ModelOverrideTests: XCTestCase {
         XCTAssertEqual(price?.index, 1)
         XCTAssertEqual(price?.id, "openai/o3")
         XCTAssertEqual(price?.field, "pricing.inptu")
-        XCTAssertEqual(price?.description, #"model overrides: models[1] "openai/o3" field "pricing.inptu": is not a known field (known: cache_write_1h, cache_write_5m, cached_read, images, input, long_context, output, per_web_search, request_fees_per_1k)"#)
+        XCTAssertEqual(price?.description, #"model overrides: models[1] "openai/o3" field "pricing.inptu": is not a known field (known: audio_input, cache_write_1h, cache_write_5m, cached_read, images, input, long_context, output, per_web_search, request_fees_per_1k)"#)
         let entry = overrideError(#"{ "models": [ { "id": "acme/new", "contxt_window": 1000, "pricing": { "input": "1", "output": "1" } } ] }"#)
         XCTAssertEqual(entry?.field, "contxt_window", "reported before the missing context_window")
         XCTAssertTrue(entry?.reason.contains("context_window") ?? false, "lists the known names")

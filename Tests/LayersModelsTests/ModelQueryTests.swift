@@ -174,7 +174,8 @@ final class ModelRegistryConstructionTests: XCTestCase {
         XCTAssertEqual(registry.filter(ModelFilter(providers: [.anthropic], allOf: [.vision],
                                                    maxInputPrice: TokenPrice(usdPerMillion: "3"))).map(\.id),
                        ["anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.5", "anthropic/claude-sonnet-4.6"])
-        XCTAssertEqual(registry.filter(ModelFilter(anyOf: [.audioIn, .videoIn])).count, 4)
+        XCTAssertEqual(registry.filter(ModelFilter(anyOf: [.audioIn, .videoIn])).count, 5)
+        XCTAssertEqual(registry.filter(ModelFilter(allOf: [.audioIn, .videoIn])).count, 4)
         // 3 Claude + 4 OpenAI (codex x3, 5.1-thinking) + 5 Gemini + sonar-reasoning-pro.
         XCTAssertEqual(registry.filter(ModelFilter(allOf: [.thinking], original: true)).count, 13)
     }

@@ -44,6 +44,14 @@ final class ReferencePricingTests: XCTestCase {
             }
             if let longOutput { XCTAssertEqual(tier?.output, longOutput, "\(id) long-context output") }
 
+            // Gemini's audio input price: "0.30 (audio 1.00)".
+            if let audio = Cells.matches("\\(audio ([0-9.]+)\\)", in: row[1]).first {
+                XCTAssertEqual(pricing.audioInput, TokenPrice(usdPerMillion: audio[1]), "\(id) audio input")
+                XCTAssertTrue(model.has(.audioIn), "\(id) takes audio")
+            } else {
+                XCTAssertNil(pricing.audioInput, "\(id) audio input")
+            }
+
             // Cached read ("—" = none published).
             if Cells.isDash(row[3]) {
                 XCTAssertNil(pricing.cachedRead, "\(id) cached read")

@@ -1,6 +1,9 @@
 /// Provider cost of each priced component of one request, before margin.
 public struct CostComponents: Sendable, Hashable, Codable {
+    /// Uncached text (non-audio) input tokens.
     public var input: Picodollars = .zero
+    /// Uncached audio input tokens.
+    public var audioInput: Picodollars = .zero
     public var cachedRead: Picodollars = .zero
     public var cacheWrite5m: Picodollars = .zero
     public var cacheWrite1h: Picodollars = .zero
@@ -14,7 +17,7 @@ public struct CostComponents: Sendable, Hashable, Codable {
 
     /// The sum of all components (saturating).
     public var total: Picodollars {
-        [input, cachedRead, cacheWrite5m, cacheWrite1h, output, requestFees, webSearch, images]
+        [input, audioInput, cachedRead, cacheWrite5m, cacheWrite1h, output, requestFees, webSearch, images]
             .reduce(Picodollars.zero) { $0.saturatingAdding($1) }
     }
 }

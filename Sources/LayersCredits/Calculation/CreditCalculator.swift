@@ -15,9 +15,9 @@ public enum CreditCalculator {
 
     /// The provider cost of each component of `usage` under `pricing`, before margin.
     ///
-    /// - Uncached input (`uncachedPromptTokens`) at the input price; cached reads at the
-    ///   cached-read price; cache writes at the 5m / 1h prices (fallbacks in
-    ///   `ModelPricing.effectivePrices`).
+    /// - Uncached input (`uncachedPromptTokens`) at the input price, its audio part
+    ///   (`uncachedAudioPromptTokens`) at the audio input price; cached reads at the cached-read
+    ///   price; cache writes at the 5m / 1h prices (fallbacks in `ModelPricing.effectivePrices`).
     /// - All completion tokens (reasoning included, counted once) at the output price.
     /// - The long-context tier is chosen by `promptTokens` and applies to every token.
     /// - Request fees: one per `requestCount` at the search-context-size fee.
@@ -29,7 +29,9 @@ public enum CreditCalculator {
         let prices = pricing.effectivePrices(promptTokens: prompt)
         let clean = { (value: Int) in max(0, value) }
         var parts = CostComponents()
-        parts.input = prices.input.cost(tokens: usage.uncachedPromptTokens)
+        let audio = usage.uncachedAudioPromptTokens
+        parts.input = prices.input.cost(tokens: usage.uncachedPromptTokens - audio)
+        parts.audioInput = prices.audioInput.cost(tokens: audio)
         parts.cachedRead = prices.cachedRead.cost(tokens: clean(usage.cachedReadTokens))
         parts.cacheWrite5m = prices.cacheWrite5m.cost(tokens: clean(usage.cacheWrite5mTokens))
         parts.cacheWrite1h = prices.cacheWrite1h.cost(tokens: clean(usage.cacheWrite1hTokens))

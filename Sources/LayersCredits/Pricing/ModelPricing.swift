@@ -5,6 +5,9 @@
 public struct ModelPricing: Sendable, Hashable, Codable {
     /// Uncached input tokens.
     public var input: TokenPrice
+    /// Uncached audio input tokens (Gemini 2.5 Flash: $1.00 against $0.30 for text); nil bills
+    /// them at `input`.
+    public var audioInput: TokenPrice?
     /// Output tokens (reasoning included).
     public var output: TokenPrice
     /// Cache-read input tokens; nil bills them at `input`.
@@ -25,8 +28,9 @@ public struct ModelPricing: Sendable, Hashable, Codable {
     public init(input: TokenPrice, output: TokenPrice, cachedRead: TokenPrice? = nil,
                 cacheWrite5m: TokenPrice? = nil, cacheWrite1h: TokenPrice? = nil,
                 longContextTiers: [LongContextTier] = [], requestFees: RequestFees? = nil,
-                perWebSearch: Picodollars? = nil, images: ImagePricing? = nil) {
+                perWebSearch: Picodollars? = nil, images: ImagePricing? = nil, audioInput: TokenPrice? = nil) {
         self.input = input
+        self.audioInput = audioInput
         self.output = output
         self.cachedRead = cachedRead
         self.cacheWrite5m = cacheWrite5m
@@ -42,13 +46,14 @@ public struct ModelPricing: Sendable, Hashable, Codable {
     public init(usdPerMillionInput input: String, output: String, cachedRead: String? = nil,
                 cacheWrite5m: String? = nil, cacheWrite1h: String? = nil,
                 longContextTiers: [LongContextTier] = [], requestFees: RequestFees? = nil,
-                perWebSearch: Picodollars? = nil, images: ImagePricing? = nil) {
+                perWebSearch: Picodollars? = nil, images: ImagePricing? = nil, audioInput: String? = nil) {
         self.init(input: TokenPrice(usdPerMillion: input), output: TokenPrice(usdPerMillion: output),
                   cachedRead: cachedRead.map(TokenPrice.init(usdPerMillion:)),
                   cacheWrite5m: cacheWrite5m.map(TokenPrice.init(usdPerMillion:)),
                   cacheWrite1h: cacheWrite1h.map(TokenPrice.init(usdPerMillion:)),
                   longContextTiers: longContextTiers, requestFees: requestFees,
-                  perWebSearch: perWebSearch, images: images)
+                  perWebSearch: perWebSearch, images: images,
+                  audioInput: audioInput.map(TokenPrice.init(usdPerMillion:)))
     }
 
     /// A model priced only per image (no token prices).
@@ -63,9 +68,10 @@ public struct ModelPricing: Sendable, Hashable, Codable {
             .max { $0.aboveTokens < $1.aboveTokens }
     }
 
-    /// The five token prices that apply to a prompt of `promptTokens`, with every fallback resolved:
+    /// The token prices that apply to a prompt of `promptTokens`, with every fallback resolved:
     /// the tier's prices (when the prompt is above its threshold) over the base prices, then
-    /// cachedRead → input, cacheWrite5m → input, cacheWrite1h → cacheWrite5m → input.
+    /// cachedRead → input, cacheWrite5m → input, cacheWrite1h → cacheWrite5m → input,
+    /// audioInput → input (a tier does not change the audio price).
     public func effectivePrices(promptTokens: Int) -> EffectiveTokenPrices {
         var input = self.input
         var output = self.output
@@ -81,7 +87,8 @@ public struct ModelPricing: Sendable, Hashable, Codable {
         }
         let resolved5m = write5m ?? input
         return EffectiveTokenPrices(input: input, output: output, cachedRead: cachedRead ?? input,
-                                    cacheWrite5m: resolved5m, cacheWrite1h: write1h ?? resolved5m)
+                                    cacheWrite5m: resolved5m, cacheWrite1h: write1h ?? resolved5m,
+                                    audioInput: audioInput ?? input)
     }
 
     /// input + output per 1M tokens: the price used to compare and sort models (as the original did).
@@ -95,4 +102,5 @@ public struct EffectiveTokenPrices: Sendable, Hashable {
     public var cachedRead: TokenPrice
     public var cacheWrite5m: TokenPrice
     public var cacheWrite1h: TokenPrice
+    public var audioInput: TokenPrice
 }

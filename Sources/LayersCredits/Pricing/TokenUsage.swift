@@ -23,6 +23,10 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var cacheWrite5mTokens: Int
     /// Input tokens written to a 1-hour cache (billed at the 1h cache-write price).
     public var cacheWrite1hTokens: Int
+    /// Uncached input tokens that are audio (Gemini `promptTokensDetails` with modality AUDIO,
+    /// OpenAI `prompt_tokens_details.audio_tokens`): part of `promptTokens`, billed at the audio
+    /// input price instead of the input price.
+    public var audioPromptTokens: Int
     /// All output tokens, including reasoning tokens.
     public var completionTokens: Int
     /// Reasoning/thinking tokens: already inside `completionTokens`.
@@ -44,6 +48,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
                 cachedReadTokens: Int = 0,
                 cacheWrite5mTokens: Int = 0,
                 cacheWrite1hTokens: Int = 0,
+                audioPromptTokens: Int = 0,
                 completionTokens: Int = 0,
                 reasoningTokens: Int = 0,
                 webSearchRequests: Int = 0,
@@ -56,6 +61,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         self.cachedReadTokens = cachedReadTokens
         self.cacheWrite5mTokens = cacheWrite5mTokens
         self.cacheWrite1hTokens = cacheWrite1hTokens
+        self.audioPromptTokens = audioPromptTokens
         self.completionTokens = completionTokens
         self.reasoningTokens = reasoningTokens
         self.webSearchRequests = webSearchRequests
@@ -69,11 +75,14 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     /// No usage at all, not even a request (costs nothing under every pricing).
     public static let zero = TokenUsage(requestCount: 0)
 
-    /// Input tokens billed at the plain input price: prompt tokens minus cached reads and
-    /// cache writes (never negative).
+    /// Input tokens that are neither cache reads nor cache writes: prompt tokens minus those
+    /// (never negative). Audio tokens are among them.
     public var uncachedPromptTokens: Int {
         max(0, promptTokens - cachedReadTokens - cacheWrite5mTokens - cacheWrite1hTokens)
     }
+
+    /// Uncached audio input tokens (`audioPromptTokens`, at most `uncachedPromptTokens`).
+    public var uncachedAudioPromptTokens: Int { min(max(0, audioPromptTokens), uncachedPromptTokens) }
 
     /// Total tokens, as OpenAI's `total_tokens` reports it.
     public var totalTokens: Int { promptTokens + completionTokens }
@@ -82,7 +91,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var visibleCompletionTokens: Int { max(0, completionTokens - reasoningTokens) }
 
     enum CodingKeys: String, CodingKey {
-        case promptTokens, cachedReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, completionTokens,
+        case promptTokens, cachedReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, audioPromptTokens, completionTokens,
              reasoningTokens, webSearchRequests, imageCount, imageSize, imageQuality, searchContextSize, requestCount
     }
 
@@ -93,6 +102,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
                   cachedReadTokens: try c.decodeIfPresent(Int.self, forKey: .cachedReadTokens) ?? 0,
                   cacheWrite5mTokens: try c.decodeIfPresent(Int.self, forKey: .cacheWrite5mTokens) ?? 0,
                   cacheWrite1hTokens: try c.decodeIfPresent(Int.self, forKey: .cacheWrite1hTokens) ?? 0,
+                  audioPromptTokens: try c.decodeIfPresent(Int.self, forKey: .audioPromptTokens) ?? 0,
                   completionTokens: try c.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0,
                   reasoningTokens: try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? 0,
                   webSearchRequests: try c.decodeIfPresent(Int.self, forKey: .webSearchRequests) ?? 0,

@@ -76,31 +76,22 @@ public struct TierTable: Sendable, Hashable {
                 }
                 tier.monthlyCredits = value
             }
-            if let rpm = entry.requestsPerMinute {
-                guard rpm > 0 else {
-                    throw TierOverrideError(index: index, name: name, field: "requests_per_minute",
-                                            reason: "must be positive, got \(rpm)")
+            func integer(_ value: Int?, _ field: String, atLeast minimum: Int, _ rule: String) throws -> Int? {
+                guard let value else { return nil }
+                guard value >= minimum else {
+                    throw TierOverrideError(index: index, name: name, field: field, reason: "\(rule), got \(value)")
                 }
+                return value
+            }
+            if let rpm = try integer(entry.requestsPerMinute, "requests_per_minute", atLeast: 1, "must be positive") {
                 tier.requestsPerMinute = rpm
             }
-            if let burst = entry.burst {
-                guard burst > 0 else {
-                    throw TierOverrideError(index: index, name: name, field: "burst", reason: "must be positive, got \(burst)")
-                }
-                tier.burst = burst
-            }
-            if let price = entry.priceCentsPerMonth {
-                guard price >= 0 else {
-                    throw TierOverrideError(index: index, name: name, field: "price_cents_per_month",
-                                            reason: "must not be negative, got \(price)")
-                }
+            if let burst = try integer(entry.burst, "burst", atLeast: 1, "must be positive") { tier.burst = burst }
+            if let price = try integer(entry.priceCentsPerMonth, "price_cents_per_month", atLeast: 0, "must not be negative") {
                 tier.priceCentsPerMonth = price
             }
-            if let overage = entry.overageCreditsPerUSD {
-                guard overage > 0 else {
-                    throw TierOverrideError(index: index, name: name, field: "overage_credits_per_usd",
-                                            reason: "must be positive (leave it out when overage is not sold), got \(overage)")
-                }
+            if let overage = try integer(entry.overageCreditsPerUSD, "overage_credits_per_usd", atLeast: 1,
+                                         "must be positive (leave it out when overage is not sold)") {
                 tier.overageCreditsPerUSD = overage
             }
             table.upsert(tier)

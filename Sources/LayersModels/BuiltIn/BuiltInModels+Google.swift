@@ -9,14 +9,13 @@ extension BuiltInModels {
             id: "google/gemini-2.5-flash", displayName: "Gemini 2.5 Flash",
             capabilities: [.text, .vision, .pdf, .audioIn, .videoIn, .tools, .json, .stream, .thinking],
             contextWindow: 1_048_576, maxOutputTokens: 65_536,
-            pricing: ModelPricing(usdPerMillionInput: "0.30", output: "2.50", cachedRead: "0.03"),
-            released: "2025-03", upstreamName: "gemini-2.5-flash", original: true,
-            notes: "Audio input is billed at $1.00/1M upstream; priced here at the text rate."),
+            pricing: ModelPricing(usdPerMillionInput: "0.30", output: "2.50", cachedRead: "0.03", audioInput: "1"),
+            released: "2025-03", upstreamName: "gemini-2.5-flash", original: true),
         ModelInfo(
             id: "google/gemini-2.5-flash-lite", displayName: "Gemini 2.5 Flash Lite",
-            capabilities: [.text, .vision, .pdf, .tools, .json, .stream, .thinking],
+            capabilities: [.text, .vision, .pdf, .audioIn, .tools, .json, .stream, .thinking],
             contextWindow: 1_048_576, maxOutputTokens: 65_536,
-            pricing: ModelPricing(usdPerMillionInput: "0.10", output: "0.40", cachedRead: "0.01"),
+            pricing: ModelPricing(usdPerMillionInput: "0.10", output: "0.40", cachedRead: "0.01", audioInput: "0.30"),
             released: "2025-03", upstreamName: "gemini-2.5-flash-lite", original: true),
         ModelInfo(
             id: "google/gemini-2.5-flash-image", displayName: "Gemini 2.5 Flash Image",

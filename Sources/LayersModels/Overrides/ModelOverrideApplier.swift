@@ -213,6 +213,7 @@ struct ModelOverrideApplier {
             return value
         }
         if let value = try price(entry.input, "pricing.input") { pricing.input = value }
+        if let value = try price(entry.audioInput, "pricing.audio_input") { pricing.audioInput = value }
         if let value = try price(entry.output, "pricing.output") { pricing.output = value }
         if let value = try price(entry.cachedRead, "pricing.cached_read") { pricing.cachedRead = value }
         if let value = try price(entry.cacheWrite5m, "pricing.cache_write_5m") { pricing.cacheWrite5m = value }

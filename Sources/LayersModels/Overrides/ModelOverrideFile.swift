@@ -53,6 +53,7 @@ struct ModelOverrideFile: Decodable {
 
     struct Pricing: Decodable {
         var input: DecimalText?
+        var audioInput: DecimalText?
         var output: DecimalText?
         var cachedRead: DecimalText?
         var cacheWrite5m: DecimalText?
@@ -64,6 +65,7 @@ struct ModelOverrideFile: Decodable {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case input, output, images
+            case audioInput = "audio_input"
             case cachedRead = "cached_read"
             case cacheWrite5m = "cache_write_5m"
             case cacheWrite1h = "cache_write_1h"
