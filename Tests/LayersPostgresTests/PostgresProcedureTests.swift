@@ -240,6 +240,34 @@ final class PostgresProcedureTests: XCTestCase {
         try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
     }
 
+    /// A batch that cannot reach the database fails every caller with `StoreError.unavailable`, which the
+    /// SettlementQueue above it treats as "queue and retry".
+    func testGroupCommitReportsAnUnreachableDatabaseAsUnavailable() async throws {
+        _ = try await store(poolSize: 1)   // skip without a database like the others
+        let pool = PostgresPool(PostgresConfiguration(url: "postgresql://nobody@/nodb?host=/nonexistent-dir",
+                                                      poolSize: 2, connectTimeoutSeconds: 1))
+        pools.append(pool)
+        let ledger = GroupCommitLedger(store: PostgresStore(pool: pool), maxInFlight: 1)
+        let queue = SettlementQueue(ledger: ledger, retryBase: .seconds(3600))
+        let user = UserID.random()
+        let results = try await withThrowingTaskGroup(of: SettlementQueue.Submission.self) { group in
+            for i in 0..<10 {
+                let s = Settlement(usage: usage("gc-down-\(i)", user, credits: 1), charge: MicroCredits(rawValue: 1))
+                group.addTask { try await queue.submit(s) }
+            }
+            var all: [SettlementQueue.Submission] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        XCTAssertEqual(results, Array(repeating: .queued, count: 10))
+        let pending = await queue.pendingCount
+        XCTAssertEqual(pending, 10)
+        do {
+            _ = try await ledger.settle(Settlement(usage: usage("gc-down-x", user), charge: .zero))
+            XCTFail("settled without a database")
+        } catch StoreError.unavailable {}
+    }
+
     // MARK: Partitions and maintenance
 
     func testUsagePartitionsAreCreatedAheadAndAdoptRowsFromTheDefault() async throws {

@@ -50,7 +50,7 @@ echo "building layers-bench-db (release)..." >&2
 swift build -c release "${scratch[@]}" --product layers-bench-db >/dev/null
 BIN="$(swift build -c release "${scratch[@]}" --show-bin-path)/layers-bench-db"
 
-echo "machine: $(nproc) cores, $(uname -sr); $(q "$DATABASE_URL" 'SHOW server_version') ($(q "$DATABASE_URL" 'SHOW synchronous_commit') synchronous_commit, fsync $(q "$DATABASE_URL" 'SHOW fsync'))"
+echo "machine: $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg), $(uname -sr); $(q "$DATABASE_URL" 'SHOW server_version') ($(q "$DATABASE_URL" 'SHOW synchronous_commit') synchronous_commit, fsync $(q "$DATABASE_URL" 'SHOW fsync'))"
 echo "command: bench/db/run.sh (settlements $COUNT, concurrency $CONC, pool $POOL, usage rows $ROWS)"
 
 q "$DATABASE_URL" "DROP DATABASE IF EXISTS layers_bench_tx WITH (FORCE)"
@@ -62,6 +62,9 @@ echo "== reserve + settle, 1,000 users"
 for mode in single group; do
     echo " [$mode]"
     "$BIN" settle --url "$TX_URL" --mode "$mode" --users 1000 --count "$COUNT" --concurrency "$CONC" --pool "$POOL"
+    if [ "$mode" = single ]; then
+        echo "  (in both modes PostgreSQL also flushes the WAL of concurrent commits together; commit_delay=$(q "$DATABASE_URL" 'SHOW commit_delay'))"
+    fi
 done
 echo "== reserve + settle, one hot user (every settlement locks the same balance row)"
 for mode in single group; do

@@ -32,7 +32,7 @@ public actor GroupCommitLedger: CreditLedger {
     /// - Parameters:
     ///   - maxBatch: settlements per transaction at most.
     ///   - maxInFlight: batches being written at once (each holds one pooled connection).
-    public init(store: PostgresStore, maxBatch: Int = 64, maxInFlight: Int = 4) {
+    public init(store: PostgresStore, maxBatch: Int = 64, maxInFlight: Int = 2) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
         self.maxInFlight = max(1, maxInFlight)

@@ -1,6 +1,7 @@
 // layers-bench-db: PostgreSQL benchmarks for bench/db/run.sh (not a test).
 //
 //   layers-bench-db settle    --url U [--mode single|group] [--users N] [--concurrency C] [--count N] [--pool P]
+//                             [--inflight F] (group: batches written at once)
 //   layers-bench-db usage     --url U [--mode single|group] [--concurrency C] [--count N] [--pool P]
 //   layers-bench-db aggregate --url U [--iterations N]
 //   layers-bench-db migrate   --url U
@@ -25,6 +26,7 @@ struct Options {
     var count = 20_000
     var pool = 16
     var iterations = 50
+    var inflight = 2
 
     init(_ args: [String]) throws {
         var it = args.dropFirst().makeIterator()
@@ -40,6 +42,7 @@ struct Options {
             case "--count": count = Int(value) ?? count
             case "--pool": pool = Int(value) ?? pool
             case "--iterations": iterations = Int(value) ?? iterations
+            case "--inflight": inflight = Int(value) ?? inflight
             default: throw BenchError("unknown option \(flag)")
             }
         }
@@ -239,7 +242,7 @@ struct BenchDB {
             defer { pool.shutdown() }
             let store = PostgresStore(pool: pool)
             let ledger: any CreditLedger = o.mode == "group"
-                ? GroupCommitLedger(store: store, maxBatch: 64, maxInFlight: max(1, o.pool / 2)) : store
+                ? GroupCommitLedger(store: store, maxBatch: 64, maxInFlight: o.inflight) : store
             switch o.command {
             case "settle": try await settleBench(o, store: store, ledger: ledger)
             case "usage": try await usageBench(o, store: store, ledger: ledger)
