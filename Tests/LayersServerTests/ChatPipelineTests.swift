@@ -198,6 +198,58 @@ final class ChatPipelineTests: XCTestCase {
         XCTAssertEqual(v4, 402)
     }
 
+    /// The owner looked rich when last read, so the hold is placed while the provider is called; the ledger then
+    /// refuses it (the balance went to another request meanwhile): the call is abandoned and the answer is 402,
+    /// nothing is charged, the refusal is logged once and no hold is left behind.
+    func testOverlappedHoldRefusedAfterAllIsA402() async throws {
+        for stream in [false, true] {
+            let gw = try await TestGateway.make()
+            let body = stream ? sonnet.replacingOccurrences(of: "{\"model\"", with: "{\"stream\":true,\"model\"") : sonnet
+            let first = await gw.chat(body)  // caches the account snapshot (available 100)
+            XCTAssertEqual(first.status, 200, first.body)
+            let afterFirst = try await gw.account().balance
+            let foreign = afterFirst - MicroCredits(decimalString: "0.5")!
+            _ = try await gw.services.stores.ledger.reserve(requestID: "elsewhere", userID: gw.user, amount: foreign,
+                                                            ttl: .seconds(60))
+            let r = await gw.chat(body)
+            XCTAssertEqual(r.status, 402, r.body)
+            XCTAssertEqual(r.errorCode, "insufficient_credits")
+            XCTAssertEqual(r.json["error"]?["balance"]?.numberValue?.text, "0.5")
+            XCTAssertEqual(gw.backend.calls.value, 2, "the provider call was started alongside the hold")
+            let account = try await gw.account()
+            XCTAssertEqual(account.balance, afterFirst)
+            XCTAssertEqual(account.reserved, foreign)
+            let rows = try await gw.usageRows()
+            XCTAssertEqual(rows.filter { $0.status == 402 }.count, 1)
+            XCTAssertEqual(rows.filter { $0.status == 402 }.first?.creditsCharged, .zero)
+        }
+    }
+
+    /// Close to the balance (or with the overlap switched off) the hold comes first and the provider is never called.
+    func testHoldComesFirstWithoutACushion() async throws {
+        let gw = try await TestGateway.make { $0.overlapReservation = false }
+        _ = await gw.chat(sonnet)
+        let balance = try await gw.account().balance
+        _ = try await gw.services.stores.ledger.reserve(requestID: "elsewhere", userID: gw.user,
+                                                        amount: balance - MicroCredits(decimalString: "0.5")!,
+                                                        ttl: .seconds(60))
+        let r = await gw.chat(sonnet)
+        XCTAssertEqual(r.status, 402)
+        XCTAssertEqual(gw.backend.calls.value, 1)
+
+        let near = try await TestGateway.make(credits: "3")  // the estimate is over 1 credit: no 20x cushion
+        let v1 = await near.chat(sonnet).status
+        XCTAssertEqual(v1, 200)
+        let step = ReserveStep(services: near.services, overlapProviderCall: true)
+        let principal = Principal(key: try await near.services.stores.keys.lookup(
+                                      keyHash: APIKeyParser.classify(near.liveKey).key!.hash.hex)!,
+                                  account: AccountSnapshot(tier: "pro", marginBps: nil, available: MicroCredits(credits: 3)),
+                                  tier: near.services.tiers.resolve("pro"))
+        XCTAssertFalse(step.overlaps(principal, estimate: MicroCredits(decimalString: "1.5")!))
+        XCTAssertTrue(step.overlaps(principal, estimate: MicroCredits(decimalString: "0.15")!))
+        XCTAssertFalse(ReserveStep(services: near.services).overlaps(principal, estimate: MicroCredits(decimalString: "0.15")!))
+    }
+
     func testPerRequestCap() async throws {
         let gw = try await TestGateway.make { $0.maxMicroCreditsPerRequest = 1_000_000 }
         let r = await gw.chat(#"{"model":"anthropic/claude-sonnet-4.5","messages":[{"role":"user","content":"Hi"}],"max_tokens":100000}"#)

@@ -23,7 +23,7 @@ public enum GatewayRouter {
             ValidateStep(maxMessages: services.configuration.maxMessages,
                          maxMessageCharacters: services.configuration.maxMessageCharacters),
             ResolveModelStep(services: services),
-            ReserveStep(services: services),
+            ReserveStep(services: services, overlapProviderCall: true),
         ], endpoint: ChatCompletionEndpoint(services: services).respond)
         for path in ["/v1/chat/completions", "/api/v1/chat", "/api/v1/chat/completions"] {
             router.add(.post, path) { await chat.respond(to: $0) }

@@ -50,7 +50,7 @@ public struct Authenticator: Sendable {
         guard let account = try await accounts.creditAccount(userID: userID) else {
             throw LayersError.authentication(.unknown)
         }
-        let snapshot = AccountSnapshot(tier: account.tier, marginBps: account.marginBps)
+        let snapshot = AccountSnapshot(tier: account.tier, marginBps: account.marginBps, available: account.available)
         accountCache.store(snapshot, for: userID)
         return snapshot
     }

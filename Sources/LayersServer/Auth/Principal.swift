@@ -18,9 +18,13 @@ public struct Principal: Sendable {
 public struct AccountSnapshot: Sendable, Hashable {
     public var tier: String
     public var marginBps: Int?
+    /// Balance minus holds when the snapshot was read (up to `LAYERS_KEY_CACHE_SECONDS` old): only a hint, used to
+    /// decide whether the hold may be placed while the provider is already called.
+    public var available: MicroCredits?
 
-    public init(tier: String, marginBps: Int?) {
+    public init(tier: String, marginBps: Int?, available: MicroCredits? = nil) {
         self.tier = tier
         self.marginBps = marginBps
+        self.available = available
     }
 }

@@ -17,11 +17,15 @@ public final class ReservationHandle: Sendable {
     let usage: any UsageStore
     let scheduler: SettlementScheduler
     let submitter: (any SettlementSubmitter)?
+    /// The hold still being placed while the provider is already called (``ReserveStep`` overlapping them), or
+    /// nil when it was placed before the pipeline went on.
+    let pending: Task<ReservationOutcome, any Error>?
     private let finished = Mutex(false)
 
     init(requestID: String, userID: UserID, isTest: Bool, reserved: MicroCredits, ledger: any CreditLedger,
          usage: any UsageStore, scheduler: SettlementScheduler = SettlementScheduler(mode: .synchronous),
-         submitter: (any SettlementSubmitter)? = nil) {
+         submitter: (any SettlementSubmitter)? = nil, pending: Task<ReservationOutcome, any Error>? = nil) {
+        self.pending = pending
         self.scheduler = scheduler
         self.submitter = submitter
         self.requestID = requestID
@@ -43,6 +47,20 @@ public final class ReservationHandle: Sendable {
     /// Whether the request has been settled or released.
     public var isFinished: Bool { finished.withLock { $0 } }
 
+    /// Waits for a hold placed in the background; throws `insufficientCredits` (402) when the ledger refused it,
+    /// or the store's error. Endpoints behind an overlapping ``ReserveStep`` call this before answering.
+    public func confirm() async throws {
+        guard let pending else { return }
+        if case .insufficient(let available, let required) = try await pending.value {
+            throw LayersError.insufficientCredits(balance: available, required: required)
+        }
+    }
+
+    /// Waits until a background hold is in place (or refused), so a settlement or release never overtakes it.
+    private static func holdPlaced(_ pending: Task<ReservationOutcome, any Error>?) async {
+        _ = try? await pending?.value
+    }
+
     /// Charges `record.credits` (nothing for test keys), releases the hold and writes the usage row, in one
     /// ledger transaction, through the scheduler (in the background unless it is synchronous). A database that
     /// is briefly unreachable is retried. Returns the charge (the collected amount in synchronous mode), or nil
@@ -53,7 +71,9 @@ public final class ReservationHandle: Sendable {
         let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
         let submitter = self.submitter ?? LedgerSubmitter(ledger: ledger)
         let charged = ChargeBox(settlement.charge)
+        let pending = self.pending
         await scheduler.schedule(userID: userID) {
+            await Self.holdPlaced(pending)
             do {
                 if let amount = try await submitter.submit(settlement) { charged.set(amount) }
             } catch {
@@ -69,15 +89,20 @@ public final class ReservationHandle: Sendable {
     public func settle(_ record: UsageRecord) async throws -> SettlementOutcome? {
         guard claim() else { return nil }
         let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
-        let ledger = self.ledger
-        return try await Task { try await ledger.settle(settlement) }.value
+        let ledger = self.ledger, pending = self.pending
+        return try await Task {
+            await Self.holdPlaced(pending)
+            return try await ledger.settle(settlement)
+        }.value
     }
 
     /// Releases the hold without charging and records the failed request's usage row (status and error code).
     public func fail(_ record: UsageRecord) async {
         guard claim() else { return }
         let ledger = self.ledger, usage = self.usage, requestID = self.requestID, isTest = self.isTest
+        let pending = self.pending
         await scheduler.schedule(userID: userID) {
+            await Self.holdPlaced(pending)
             if !isTest {
                 do { _ = try await ledger.release(requestID: requestID) } catch {
                     ServerLog.error("release of \(requestID) failed (the sweeper will expire it): \(error)")

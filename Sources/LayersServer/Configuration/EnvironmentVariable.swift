@@ -50,6 +50,9 @@ extension EnvironmentVariable {
         .init("LAYERS_SETTLEMENT_GROUP_COMMIT", .database, default: "true",
               "Settlements that arrive while earlier ones are being written share one PostgreSQL transaction "
                 + "(one WAL flush per batch; a lone settlement is written at once). false: one transaction each."),
+        .init("LAYERS_OVERLAP_RESERVATION", .database, default: "true",
+              "Place a request's credit hold while its provider call starts when the owner's balance (as last read) "
+                + "covers 20x the estimate; a hold refused after all cancels the call (402). false: hold first."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
         .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var settlementJournal: String?
     /// Write concurrent settlements in shared PostgreSQL transactions (one WAL flush per batch).
     public var settlementGroupCommit: Bool
+    /// Place a comfortably covered hold while the provider is already called (see ``ReserveStep``).
+    public var overlapReservation: Bool
 
     /// Default markup in basis points (6000 = 60% = cost x 1.6).
     public var defaultMarginBasisPoints: Int
@@ -78,6 +80,7 @@ public struct ServerConfiguration: Sendable {
         }
         settlementJournal = source["LAYERS_SETTLEMENT_JOURNAL"]
         settlementGroupCommit = try source.bool("LAYERS_SETTLEMENT_GROUP_COMMIT", default: true)
+        overlapReservation = try source.bool("LAYERS_OVERLAP_RESERVATION", default: true)
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.

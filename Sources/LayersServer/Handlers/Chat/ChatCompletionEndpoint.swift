@@ -22,7 +22,13 @@ struct ChatCompletionEndpoint: Sendable {
             return try await streamed(call, backend: backend, context: context, builder: builder,
                                       reservation: reservation)
         }
-        let result = try await context.timing.measureUpstream { try await backend.complete(call) }
+        // The provider call and a hold still being placed (``ReserveStep`` overlap) run together; a refused hold
+        // cancels the call (leaving the scope cancels the `async let`) and answers 402.
+        let result = try await context.timing.measureUpstream {
+            async let answer = backend.complete(call)
+            try await reservation.confirm()
+            return try await answer
+        }
         let breakdown = CreditCalculator.cost(usage: result.usage, pricing: model.pricing, margin: context.margin)
         let latency = context.elapsedMilliseconds
         let charged = await settle(reservation, builder.success(usage: result.usage, breakdown: breakdown,
@@ -43,8 +49,14 @@ struct ChatCompletionEndpoint: Sendable {
 
     private func streamed(_ call: ChatCall, backend: any ChatBackend, context: RequestContext,
                           builder: UsageRecordBuilder, reservation: ReservationHandle) async throws -> HTTPResponse {
-        let upstream = try await context.timing.measureUpstream { try await backend.stream(call) }
-        let prefetched = try await context.timing.measureUpstream { try await PrefetchedStream.start(upstream) }
+        @Sendable func open() async throws -> PrefetchedStream {
+            try await PrefetchedStream.start(try await backend.stream(call))
+        }
+        let prefetched = try await context.timing.measureUpstream {
+            async let started = open()
+            try await reservation.confirm()
+            return try await started
+        }
         let margin = context.margin
         let model = call.model
         let isTest = reservation.isTest

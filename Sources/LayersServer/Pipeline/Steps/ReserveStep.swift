@@ -8,8 +8,26 @@ import LayersHTTP
 ///
 /// If anything later fails before the request is settled, the hold is released and a usage row records the
 /// failure.
+///
+/// With `overlapProviderCall` (the chat pipeline) and `LAYERS_OVERLAP_RESERVATION` on, the hold is placed while the
+/// pipeline goes on to call the provider, taking the ledger's round trip off the response path, when the owner's
+/// available balance as last read (at most `LAYERS_KEY_CACHE_SECONDS` old) covers ``overlapCushion`` times the
+/// estimate. The endpoint then calls ``ReservationHandle/confirm()`` before answering: if the ledger refused the
+/// hold after all (the balance was spent elsewhere meanwhile), the provider call is cancelled and the answer is the
+/// same 402. Callers close to their balance always get the hold first and never reach the provider.
 public struct ReserveStep: PipelineStep {
     let services: GatewayServices
+    var overlapProviderCall = false
+
+    /// How many times the estimate the last-read available balance must cover for the overlap.
+    static let overlapCushion: Int64 = 20
+
+    func overlaps(_ principal: Principal, estimate: MicroCredits) -> Bool {
+        guard overlapProviderCall, services.configuration.overlapReservation, estimate > .zero,
+              let available = principal.account.available else { return false }
+        let (needed, overflow) = estimate.rawValue.multipliedReportingOverflow(by: Self.overlapCushion)
+        return !overflow && available.rawValue >= needed
+    }
 
     public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
@@ -26,11 +44,16 @@ public struct ReserveStep: PipelineStep {
             throw LayersError.costLimitExceeded(estimated: estimate, limit: cap)
         }
         let estimate = decision.estimate
+        var pending: Task<ReservationOutcome, any Error>?
         if !principal.isTest {
-            let outcome = try await services.stores.ledger.reserve(
-                requestID: context.requestID, userID: principal.userID, amount: estimate,
-                ttl: .seconds(services.configuration.reservationTTLSeconds))
-            if case .insufficient(let available, let required) = outcome {
+            let ledger = services.stores.ledger, requestID = context.requestID, userID = principal.userID
+            let ttl = Duration.seconds(services.configuration.reservationTTLSeconds)
+            let reserve = { @Sendable in
+                try await ledger.reserve(requestID: requestID, userID: userID, amount: estimate, ttl: ttl)
+            }
+            if overlaps(principal, estimate: estimate) {
+                pending = Task { try await reserve() }
+            } else if case .insufficient(let available, let required) = try await reserve() {
                 await recordRefusal(builder, status: 402, code: "insufficient_credits", context: context)
                 throw LayersError.insufficientCredits(balance: available, required: required)
             }
@@ -39,7 +62,7 @@ public struct ReserveStep: PipelineStep {
         let handle = ReservationHandle(
             requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
             reserved: principal.isTest ? .zero : estimate, ledger: services.stores.ledger, usage: services.stores.usage,
-            scheduler: services.settlements, submitter: services.settlementSubmitter)
+            scheduler: services.settlements, submitter: services.settlementSubmitter, pending: pending)
         context.reservation = handle
         do {
             let response = try await next(context)
