@@ -170,7 +170,9 @@ final class PostgresProcedureTests: XCTestCase {
             Settlement(usage: usage(plain, alice, credits: 100), charge: MicroCredits(rawValue: 100)),
             Settlement(usage: usage(held, alice, credits: 1_500_000), charge: MicroCredits(rawValue: 1_500_000)),
         ]
-        let results = try await store.settleBatch(batch).map { try $0.get() }
+        var tagged = batch
+        tagged[2].usage.metadataJSON = #"{"team":"a\"b","n":1}"#
+        let results = try await store.settleBatch(tagged).map { try $0.get() }
         XCTAssertEqual(results.map(\.requestID), [held, overrun, plain, held], "results in the order given")
         XCTAssertEqual(results[0].charged.rawValue, 1_500_000)
         XCTAssertEqual(results[0].released.rawValue, 2_000_000)
@@ -178,6 +180,8 @@ final class PostgresProcedureTests: XCTestCase {
         XCTAssertEqual(results[1].uncollected.rawValue, 2_000_000)
         XCTAssertEqual(results[2].charged.rawValue, 100)
         XCTAssertEqual([results[0].replayed, results[3].replayed].filter { $0 }.count, 1, "duplicate in a batch: once")
+        let stored = try await store.usage(requestID: plain)
+        XCTAssertEqual(stored?.metadataJSON.map { $0.replacingOccurrences(of: " ", with: "") }, #"{"n":1,"team":"a\"b"}"#)
         let a = try await store.creditAccount(userID: alice)
         XCTAssertEqual(a?.balance.rawValue, 10_000_000 - 1_500_000 - 100)
         XCTAssertEqual(a?.reserved.rawValue, 0)
@@ -200,6 +204,21 @@ final class PostgresProcedureTests: XCTestCase {
         XCTAssertEqual(after?.balance.rawValue, 10_000_000 - 1_500_000 - 100 - 7)
         try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(alice)
         try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(bob)
+    }
+
+    func testArrayParametersRoundTripAnyText() async throws {
+        let store = try await store(poolSize: 1)
+        let values: [String?] = ["plain", "", nil, "NULL", #"{"pattern":"chat","q":"a\"b"}"#, #"back\slash"#,
+                                 "comma, {brace} \"quote\"", "ünïcødé 🚀", "  spaced  ", "2026-03-01 01:00:00+00"]
+        let back = try await store.pool.withConnection { conn in
+            try conn.query("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS t(v, o) ORDER BY o",
+                           [PostgresArrayLiteral(values)]).rows.map { $0.string(0) }
+        }
+        XCTAssertEqual(back, values)
+        let json = try await store.pool.withConnection { conn in
+            try conn.query("SELECT (($1::text[])[1])::jsonb ->> 'q'", [PostgresArrayLiteral([values[4]])]).row(0).string(0)
+        }
+        XCTAssertEqual(json, #"a"b"#)
     }
 
     /// While one batch is blocked (another session holds the user's balance row), the settlements that arrive

@@ -6,7 +6,8 @@
 #  3. 30-day usage aggregates (per key, per user, all users by model) over LAYERS_BENCH_USAGE_ROWS (10 million)
 #     usage rows seeded with generate_series (bench/db/seed.sql), plus the per-key query's EXPLAIN ANALYZE.
 # Everything runs in databases of its own next to DATABASE_URL's: layers_bench_tx (recreated each run) and
-# layers_bench_usage (seeded once, reused while it holds the requested row count). The test database is not
+# layers_bench_usage (seeded once, reused while it holds the requested row count; another row count uses
+# layers_bench_usage_<rows>). The test database is not
 # touched. When DATABASE_URL is unset, the private cluster of scripts/pg.sh is used (and stopped again if this
 # script started it).
 #
@@ -43,7 +44,10 @@ db_url() {
     esac
 }
 TX_URL="$(db_url layers_bench_tx)"
-USAGE_URL="$(db_url layers_bench_usage)"
+# Another row count gets a database of its own, so a small trial run never drops the 10-million-row one.
+USAGE_DB=layers_bench_usage
+[ "$ROWS" = 10000000 ] || USAGE_DB="layers_bench_usage_$ROWS"
+USAGE_URL="$(db_url "$USAGE_DB")"
 q() { "$PSQL" "$1" -v ON_ERROR_STOP=1 -Atqc "$2"; }
 
 echo "building layers-bench-db (release)..." >&2
@@ -79,17 +83,17 @@ done
 echo
 echo "== 30-day aggregates over $ROWS usage rows"
 seeded=0
-if [ "$(q "$DATABASE_URL" "SELECT count(*) FROM pg_database WHERE datname = 'layers_bench_usage'")" = "1" ]; then
+if [ "$(q "$DATABASE_URL" "SELECT count(*) FROM pg_database WHERE datname = '$USAGE_DB'")" = "1" ]; then
     have="$(q "$USAGE_URL" "SELECT CASE WHEN to_regclass('bench_meta') IS NULL THEN '' ELSE (SELECT max(seeded_rows)::text FROM bench_meta) END" || true)"
     valid="$(q "$USAGE_URL" "SELECT count(*) FILTER (WHERE indisvalid) FROM pg_index WHERE indrelid = 'usage_logs'::regclass" || true)"
     if [ "$have" = "$ROWS" ] && [ "$valid" = "4" ]; then seeded=1; fi
 fi
 if [ "$seeded" = "1" ]; then
-    echo "  reusing layers_bench_usage ($ROWS rows seeded $(q "$USAGE_URL" "SELECT seeded_at FROM bench_meta"))"
+    echo "  reusing $USAGE_DB ($ROWS rows seeded $(q "$USAGE_URL" "SELECT seeded_at FROM bench_meta"))"
 else
-    echo "  seeding layers_bench_usage with $ROWS rows (generate_series; minutes)..."
-    q "$DATABASE_URL" "DROP DATABASE IF EXISTS layers_bench_usage WITH (FORCE)"
-    q "$DATABASE_URL" "CREATE DATABASE layers_bench_usage"
+    echo "  seeding $USAGE_DB with $ROWS rows (generate_series; minutes)..."
+    q "$DATABASE_URL" "DROP DATABASE IF EXISTS $USAGE_DB WITH (FORCE)"
+    q "$DATABASE_URL" "CREATE DATABASE $USAGE_DB"
     "$BIN" migrate --url "$USAGE_URL" >/dev/null
     start=$(date +%s)
     "$PSQL" "$USAGE_URL" -q -v rows="$ROWS" -f bench/db/seed.sql >/dev/null

@@ -29,3 +29,27 @@ public struct PostgresNull: PostgresEncodable {
     public init() {}
     public var postgresText: String? { nil }
 }
+
+/// A one-dimensional array parameter in PostgreSQL's text form (`{"a","b",NULL}`), built from the elements'
+/// own text forms; cast it in SQL (`$1::bigint[]`). Every element is quoted and escaped, so any text is safe.
+public struct PostgresArrayLiteral: PostgresEncodable, Sendable {
+    public let postgresText: String?
+
+    public init(_ elements: [String?]) {
+        var text = "{"
+        for (i, element) in elements.enumerated() {
+            if i > 0 { text += "," }
+            guard let element else {
+                text += "NULL"
+                continue
+            }
+            text += "\""
+            for ch in element.unicodeScalars {
+                if ch == "\"" || ch == "\\" { text += "\\" }
+                text.unicodeScalars.append(ch)
+            }
+            text += "\""
+        }
+        postgresText = text + "}"
+    }
+}
