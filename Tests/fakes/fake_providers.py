@@ -31,6 +31,7 @@ RECORDER = Recorder()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as real servers do: no 40 ms Nagle/delayed-ACK stall per response
     server_version = "fake-providers/1"
 
     def log_message(self, fmt, *args):  # quiet

@@ -119,6 +119,7 @@ final class CurlLoop: @unchecked Sendable {
             }
             transfer.loopPaused = false
             transfer.lastDataAt = monotonicNanos()
+            rescanDeadlines()  // its idle deadline applies again
             ccurl_easy_unpause(easy)
         }
     }
@@ -136,14 +137,19 @@ final class CurlLoop: @unchecked Sendable {
         }
     }
 
-    /// Applies our own deadlines; returns how long `curl_multi_poll` may wait (ms). The scan over the active
-    /// transfers runs at most every `scanInterval` (deadlines are coarse; busy loops with thousands of streams
-    /// would otherwise scan on every wake-up).
+    /// A transfer's earliest deadline may have moved earlier (its first byte arrived, so its idle deadline now
+    /// applies): scan on the next iteration. Loop thread only.
+    func rescanDeadlines() { nextScanAt = 0 }
+
+    /// Applies our own deadlines; returns how long `curl_multi_poll` may wait (ms): until the earliest deadline,
+    /// at most a second. The scan over the active transfers runs at most every `scanInterval` (busy loops with
+    /// thousands of streams would otherwise scan on every wake-up); between scans deadlines only move later,
+    /// except when a transfer is added or sees its first byte, which force a scan.
     private func enforceDeadlines() -> Int32 {
         guard !active.isEmpty else { return 1000 }
         let now = monotonicNanos()
         if now < nextScanAt && now < nextDeadline {
-            return Int32(min(1000, (min(nextDeadline, nextScanAt) - now + 999_999) / 1_000_000))
+            return Int32(min(1000, (nextDeadline - now + 999_999) / 1_000_000))
         }
         nextScanAt = now + Self.scanInterval
         var next = now + 1_000_000_000

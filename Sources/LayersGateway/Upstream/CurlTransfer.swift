@@ -68,7 +68,10 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: loop thread: curl callbacks
 
     func onHeaderLine(_ data: UnsafeBufferPointer<UInt8>) {
-        sawFirstByte = true
+        if !sawFirstByte {
+            sawFirstByte = true
+            loop?.rescanDeadlines()
+        }
         lastDataAt = monotonicNanos()
         let line = String(decoding: data, as: UTF8.self)
         if line.hasPrefix("HTTP/") {

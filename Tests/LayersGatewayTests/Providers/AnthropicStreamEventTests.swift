@@ -72,6 +72,7 @@ final class AnthropicStreamEventTests: XCTestCase {
                 continue
             }
             reference = chunks
+            Samples.save(chunks, kind: "chunks", name: "anthropic-every-event-stream")
             let folded = FoldedStream(chunks)
             XCTAssertEqual(folded.role, "assistant")
             XCTAssertEqual(folded.reasoning, "Because it is.")

@@ -152,3 +152,143 @@ def test_gemini_fake_bad_key_is_400_api_key_invalid_and_retry_info(base):
     assert status == 400 and "API_KEY_INVALID" in text
     status, _, text = gemini(base, {"contents": [{"parts": [{"text": "x [[scenario:error_429]]"}]}]})
     assert status == 429 and json.loads(text)["error"]["details"][0]["retryDelay"] == "7s"
+
+
+# ---------------------------------------------------------------- errors and streams in each provider's shape
+import http.client  # noqa: E402
+
+
+def scenario_request(provider, scenario, stream=False, key="k"):
+    """(path, body, headers) for a minimal request to `provider` selecting `scenario`."""
+    text = "hi [[scenario:%s]]" % scenario if scenario else "hi"
+    if provider == "anthropic":
+        body = {"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": [{"role": "user", "content": text}]}
+        if stream:
+            body["stream"] = True
+        return "/anthropic/v1/messages", body, dict(ANTHROPIC, **{"x-api-key": key})
+    if provider == "gemini":
+        action = "streamGenerateContent?alt=sse" if stream else "generateContent"
+        return ("/gemini/v1beta/models/gemini-2.5-flash:" + action, {"contents": [{"parts": [{"text": text}]}]},
+                dict(GEMINI, **{"x-goog-api-key": key}))
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": text}]}
+    if stream:
+        body.update(stream=True, stream_options={"include_usage": True})
+    return "/openai/v1/chat/completions", body, dict(OPENAI, authorization="Bearer " + key)
+
+
+def raw_post(base, path, body, headers):
+    """(status, headers, body bytes, complete): `complete` is False when the server cut the body short."""
+    host, port = base.replace("http://", "").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    resp = conn.getresponse()
+    try:
+        data, complete = resp.read(), True
+    except http.client.IncompleteRead as e:
+        data, complete = e.partial, False
+    conn.close()
+    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, complete
+
+
+def sse_events(data):
+    """[(event name or None, parsed data or raw string)] of an SSE body."""
+    events = []
+    for block in data.decode().replace("\r\n", "\n").split("\n\n"):
+        name, lines = None, []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                lines.append(line[5:].strip())
+        if lines:
+            payload = "\n".join(lines)
+            events.append((name, payload if payload == "[DONE]" else json.loads(payload)))
+    return events
+
+
+@pytest.mark.parametrize("provider,status,kind", [
+    ("openai", 400, "invalid_request_error"), ("openai", 401, "invalid_request_error"),
+    ("openai", 403, "permission_denied"), ("openai", 429, "rate_limit_exceeded"), ("openai", 500, "server_error"),
+    ("openai", 503, "server_error"),
+    ("anthropic", 400, "invalid_request_error"), ("anthropic", 401, "authentication_error"),
+    ("anthropic", 403, "permission_error"), ("anthropic", 429, "rate_limit_error"), ("anthropic", 500, "api_error"),
+    ("anthropic", 529, "overloaded_error"),
+    ("gemini", 400, "INVALID_ARGUMENT"), ("gemini", 401, "UNAUTHENTICATED"), ("gemini", 403, "PERMISSION_DENIED"),
+    ("gemini", 429, "RESOURCE_EXHAUSTED"), ("gemini", 500, "INTERNAL"), ("gemini", 503, "UNAVAILABLE"),
+])
+@pytest.mark.parametrize("stream", [False, True])
+def test_scripted_errors_use_each_providers_error_shape(base, provider, status, kind, stream):
+    path, body, headers = scenario_request(provider, "error_%d" % status, stream)
+    got, resp_headers, data, _ = raw_post(base, path, body, headers)
+    assert got == status
+    err = json.loads(data)
+    if provider == "anthropic":
+        assert err["type"] == "error" and err["error"]["type"] == kind and err["error"]["message"]
+    elif provider == "gemini":
+        assert err["error"]["code"] == status and err["error"]["status"] == kind and err["error"]["message"]
+        if status == 429:
+            assert err["error"]["details"][0]["retryDelay"] == "7s"
+    else:
+        assert err["error"]["type"] == kind and err["error"]["message"]
+    if status == 429 and provider != "gemini":
+        assert resp_headers.get("retry-after") == "7"
+
+
+def test_wrong_keys_and_exhausted_accounts_answer_like_the_real_apis(base):
+    for provider, status in (("openai", 401), ("anthropic", 401), ("gemini", 400)):
+        path, body, headers = scenario_request(provider, None, key="bad-key")
+        got, _, data, _ = raw_post(base, path, body, headers)
+        assert got == status, provider
+        if provider == "openai":
+            assert json.loads(data)["error"]["code"] == "invalid_api_key"
+        if provider == "gemini":
+            assert json.loads(data)["error"]["details"][0]["reason"] == "API_KEY_INVALID"
+    path, body, headers = scenario_request("openai", "insufficient_quota")
+    got, _, data, _ = raw_post(base, path, body, headers)
+    assert got == 429 and json.loads(data)["error"]["code"] == "insufficient_quota"
+    path, body, headers = scenario_request("anthropic", "no_credit")
+    got, _, data, _ = raw_post(base, path, body, headers)
+    assert got == 400 and "credit balance is too low" in json.loads(data)["error"]["message"]
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+def test_streams_end_properly_or_fail_the_documented_way(base, provider):
+    def final_event_seen(events):
+        if provider == "openai":
+            return events[-1] == (None, "[DONE]")
+        if provider == "anthropic":
+            return events[-1][0] == "message_stop"
+        return "finishReason" in events[-1][1]["candidates"][0]
+
+    path, body, headers = scenario_request(provider, None, stream=True)
+    status, resp_headers, data, complete = raw_post(base, path, body, headers)
+    assert status == 200 and complete and resp_headers["content-type"].startswith("text/event-stream")
+    normal = sse_events(data)
+    assert final_event_seen(normal)
+    if provider == "anthropic":
+        names = [n for n, _ in normal]
+        assert names[0] == "message_start" and "ping" in names and names[-2] == "message_delta"
+        assert all(n == d["type"] for n, d in normal), "every event name matches its data's type"
+
+    path, body, headers = scenario_request(provider, "midstream_error", stream=True)
+    status, _, data, complete = raw_post(base, path, body, headers)
+    events = sse_events(data)
+    assert status == 200 and complete, "the error arrives inside a 200 stream"
+    name, last = events[-1]
+    if provider == "anthropic":
+        assert name == "error" and last["error"]["type"] == "overloaded_error"
+    elif provider == "gemini":
+        assert last["error"]["status"] == "UNAVAILABLE"
+    else:
+        assert last["error"]["message"] and len(events) >= 2
+
+    path, body, headers = scenario_request(provider, "cut", stream=True)
+    status, _, data, complete = raw_post(base, path, body, headers)
+    assert status == 200 and not complete, "the connection is dropped mid-body"
+    assert not sse_events(data) or not final_event_seen(sse_events(data))
+
+    path, body, headers = scenario_request(provider, "slow:20", stream=True)
+    status, _, data, complete = raw_post(base, path, body, headers)
+    slow = sse_events(data)
+    assert status == 200 and complete and final_event_seen(slow)
+    assert len(slow) == len(normal), "a slow stream carries the same events"

@@ -1,7 +1,6 @@
 // Translation CPU cost of each provider adapter, per request and per stream event (release build).
 //
-//   swift build -c release --scratch-path .build-providers --product layers-bench-providers
-//   .build-providers/release/layers-bench-providers [iterations]
+//   bash bench/providers/run.sh [iterations]     (release build, then the run, also against the local fake)
 //
 // CPU time is user+sys from getrusage (steady on a noisy machine, unlike wall time).
 import Foundation
@@ -23,6 +22,9 @@ func measure(_ iterations: Int, _ body: () throws -> Void) rethrows -> Double {
     for _ in 0..<iterations { try body() }
     return (cpuMicros() - start) / Double(iterations)
 }
+
+/// Writes a line at once (unbuffered), so a pipe sees each row as it is measured.
+func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2000 : 2000
 let words = (0..<40).map { "word\($0)" }.joined(separator: " ")
@@ -113,6 +115,41 @@ let geminiEvents = deltas.enumerated().map { i, d in
     return "data: " + json(["candidates": [.object(candidate)], "usageMetadata": geminiUsage, "responseId": "r1"]) + "\r\n\r\n"
 }
 
+// Thinking + tool-call streams: reasoning deltas, a signature, text, then a tool call's arguments in fragments.
+let argumentFragments = ["{\"q\":\""] + (0..<48).map { "w\($0) " } + ["\"}"]
+let anthropicToolEvents = [anthropicEvents[0],
+                           anthropicEvent("content_block_start", ["type": "content_block_start", "index": 0,
+                                                                  "content_block": ["type": "thinking", "thinking": ""]])]
+    + deltas.prefix(50).map { anthropicEvent("content_block_delta", ["type": "content_block_delta", "index": 0,
+                                                                    "delta": ["type": "thinking_delta", "thinking": .string($0)]]) }
+    + [anthropicEvent("content_block_delta", ["type": "content_block_delta", "index": 0,
+                                              "delta": ["type": "signature_delta", "signature": .string(String(repeating: "s", count: 300))]]),
+       anthropicEvent("content_block_stop", ["type": "content_block_stop", "index": 0]),
+       anthropicEvent("content_block_start", ["type": "content_block_start", "index": 1, "content_block": ["type": "text", "text": ""]])]
+    + deltas.prefix(100).map { anthropicEvent("content_block_delta", ["type": "content_block_delta", "index": 1,
+                                                                     "delta": ["type": "text_delta", "text": .string($0)]]) }
+    + [anthropicEvent("content_block_stop", ["type": "content_block_stop", "index": 1]),
+       anthropicEvent("content_block_start", ["type": "content_block_start", "index": 2, "content_block": [
+           "type": "tool_use", "id": "toolu_1", "name": "search", "input": [:]]])]
+    + argumentFragments.map { anthropicEvent("content_block_delta", ["type": "content_block_delta", "index": 2,
+                                                                     "delta": ["type": "input_json_delta", "partial_json": .string($0)]]) }
+    + [anthropicEvent("content_block_stop", ["type": "content_block_stop", "index": 2]),
+       anthropicEvent("message_delta", ["type": "message_delta", "delta": ["stop_reason": "tool_use"],
+                                        "usage": ["output_tokens": 260]]),
+       anthropicEvent("message_stop", ["type": "message_stop"])]
+
+let geminiToolEvents = deltas.prefix(50).map { d in
+    "data: " + json(["candidates": [["content": ["role": "model", "parts": [["text": .string(d), "thought": true]]], "index": 0]],
+                     "usageMetadata": geminiUsage, "responseId": "r1"]) + "\r\n\r\n"
+} + deltas.prefix(100).map { d in
+    "data: " + json(["candidates": [["content": ["role": "model", "parts": [["text": .string(d)]]], "index": 0]],
+                     "usageMetadata": geminiUsage, "responseId": "r1"]) + "\r\n\r\n"
+} + ["data: " + json(["candidates": [["content": ["role": "model", "parts": [
+        ["functionCall": ["name": "search", "args": ["q": .string(words)]], "thoughtSignature": .string(String(repeating: "s", count: 300))]]],
+        "finishReason": "STOP", "index": 0]],
+        "usageMetadata": ["promptTokenCount": 900, "candidatesTokenCount": 260, "thoughtsTokenCount": 80,
+                          "totalTokenCount": 1240], "responseId": "r1"]) + "\r\n\r\n"]
+
 let cases = [
     Case(name: "openai (pass-through)", api: .openAI, modelID: "openai/gpt-4o", response: openAIResponse, events: openAIEvents),
     Case(name: "perplexity (<think> split)", api: .perplexity, modelID: "perplexity/sonar-reasoning-pro",
@@ -120,10 +157,14 @@ let cases = [
     Case(name: "anthropic", api: .anthropic, modelID: "anthropic/claude-sonnet-4.5", response: anthropicResponse,
          events: anthropicEvents),
     Case(name: "gemini", api: .gemini, modelID: "google/gemini-2.5-flash", response: geminiResponse, events: geminiEvents),
+    Case(name: "anthropic (thinking+tool stream)", api: .anthropic, modelID: "anthropic/claude-sonnet-4.5",
+         response: anthropicResponse, events: anthropicToolEvents),
+    Case(name: "gemini (thinking+tool stream)", api: .gemini, modelID: "google/gemini-2.5-flash",
+         response: geminiResponse, events: geminiToolEvents),
 ]
 
-print("iterations: \(iterations); request: \(requestJSON.utf8.count) B, 7 messages, 2 tools; answer ~\(answer.utf8.count) B; stream: \(deltas.count) text events")
-print("adapter                       | request->upstream µs | response->client µs | per stream event µs")
+emit("iterations: \(iterations); request: \(requestJSON.utf8.count) B, 7 messages, 2 tools; answer ~\(answer.utf8.count) B; stream: \(deltas.count) text events")
+emit("adapter                          | request->upstream µs | response->client µs | per stream event µs | events")
 for c in cases {
     let model = ModelRegistry.builtIn.model(id: c.modelID)!
     let translator = OfflineTranslator(api: c.api, model: model)
@@ -147,10 +188,10 @@ for c in cases {
             sink &+= out.count
         }
     } / Double(pieces.count)
-    print(c.name.padding(toLength: 30, withPad: " ", startingAt: 0)
+    emit(c.name.padding(toLength: 33, withPad: " ", startingAt: 0)
           + "| " + String(format: "%20.1f", requestCost) + " | " + String(format: "%19.1f", responseCost)
-          + " | " + String(format: "%19.2f", streamCost))
-    if sink == 42 { print("") }
+          + " | " + String(format: "%19.2f", streamCost) + " | " + String(format: "%6d", pieces.count))
+    if sink == 42 { emit("") }
 }
 
 // Optional: the curl client's own CPU per streamed event and per request, against a local server
@@ -159,25 +200,33 @@ if let base = ProcessInfo.processInfo.environment["LAYERS_BENCH_UPSTREAM"] {
     let client = UpstreamHTTPClient()
     let events = 5000
     let semaphore = DispatchSemaphore(value: 0)
-    Task {
-        let requests = 300
-        let startRequests = cpuMicros()
-        for _ in 0..<requests {
-            let r = try await client.request(UpstreamRequest(url: base + "/_test/echo", body: Array(requestJSON.utf8)))
-            precondition(r.status == 200)
+    let body = Array(requestJSON.utf8)
+    Task.detached {  // not on the main actor, which semaphore.wait() blocks
+        defer { semaphore.signal() }
+        do {
+            let requests = 300
+            for _ in 0..<20 { _ = try await client.request(UpstreamRequest(url: base + "/_test/echo", body: body)) }
+            let startRequests = cpuMicros()
+            for _ in 0..<requests {
+                let r = try await client.request(UpstreamRequest(url: base + "/_test/echo", body: body))
+                precondition(r.status == 200, "echo answered \(r.status)")
+            }
+            let perRequest = (cpuMicros() - startRequests) / Double(requests)
+            var newlines = 0
+            let start = cpuMicros()
+            for _ in 0..<3 {
+                let stream = try await client.stream(UpstreamRequest(method: "GET",
+                                                                     url: base + "/_test/stream?events=\(events)&size=64"))
+                precondition(stream.status == 200, "stream answered \(stream.status)")
+                for try await chunk in stream.body { newlines += chunk.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
+            }
+            let seen = newlines / 2  // each event ends with a blank line
+            let perEvent = (cpuMicros() - start) / Double(max(1, seen))
+            emit("curl client (keep-alive, loopback): \(String(format: "%.1f", perRequest)) µs CPU per \(body.count) B POST "
+                  + "request; \(String(format: "%.2f", perEvent)) µs CPU per streamed event (\(seen) events)")
+        } catch {
+            emit("curl client run failed: \(error)")
         }
-        let perRequest = (cpuMicros() - startRequests) / Double(requests)
-        var seen = 0
-        let start = cpuMicros()
-        for _ in 0..<3 {
-            let stream = try await client.stream(UpstreamRequest(method: "GET",
-                                                                 url: base + "/_test/stream?events=\(events)&size=64"))
-            for try await chunk in stream.body { seen += chunk.reduce(0) { $1 == 10 ? $0 + 1 : $0 } / 2 }
-        }
-        let perEvent = (cpuMicros() - start) / Double(seen)
-        print("curl client (keep-alive, loopback): \(String(format: "%.1f", perRequest)) µs CPU per 2 KB POST request; "
-              + "\(String(format: "%.2f", perEvent)) µs CPU per streamed event (\(seen) events)")
-        semaphore.signal()
     }
     semaphore.wait()
 }
