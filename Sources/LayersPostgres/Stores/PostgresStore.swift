@@ -16,11 +16,15 @@ public struct PostgresStore: Sendable {
         self.pool = pool
     }
 
-    /// Opens a pool and, with `migrate`, applies pending migrations first.
+    /// Opens a pool and, with `migrate`, applies pending migrations first. `usePreparedStatements: false` for a
+    /// transaction-mode pooler that cannot carry prepared statements (see docs/database.md).
     public static func connect(databaseURL: String, poolSize: Int = 8, statementTimeoutMs: Int = 10_000,
-                               migrate: Bool = false) async throws -> PostgresStore {
+                               usePreparedStatements: Bool = true, migrate: Bool = false) async throws
+        -> PostgresStore
+    {
         let pool = PostgresPool(PostgresConfiguration(url: databaseURL, poolSize: poolSize,
-                                                      statementTimeoutMs: statementTimeoutMs))
+                                                      statementTimeoutMs: statementTimeoutMs,
+                                                      usePreparedStatements: usePreparedStatements))
         if migrate { try await Migrator(pool: pool).migrate() }
         return PostgresStore(pool: pool)
     }
