@@ -30,12 +30,39 @@ public struct UpstreamRequest: Sendable {
 }
 
 /// One header line. Names compare case-insensitively.
-public struct HTTPHeader: Sendable, Hashable {
+///
+/// Printing it never shows the value of a credential header (`authorization`, `x-api-key`, ...).
+public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var value: String
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
+    }
+
+    /// Header names whose values are secrets.
+    static let credentialNames: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key",
+                                                "x-goog-api-key", "cookie", "set-cookie"]
+
+    /// True when the value is a secret (by name, or because it looks like a key).
+    public var isCredential: Bool {
+        Self.credentialNames.contains(name.lowercased()) || name.lowercased().contains("key")
+            || name.lowercased().contains("token") || name.lowercased().contains("secret")
+    }
+
+    public var description: String { "\(name): \(isCredential ? "[redacted]" : value)" }
+}
+
+extension UpstreamRequest: CustomStringConvertible {
+    /// Method, host and path, header names, body size: never header values that carry credentials, the query
+    /// string, or the body.
+    public var description: String {
+        var path = Substring(url)
+        if let range = path.range(of: "://") { path = path[range.upperBound...] }
+        path = path.drop { $0 != "/" }
+        if let query = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<query] }
+        return "\(method) \(host)\(path) headers: [\(headers.map(\.description).joined(separator: ", "))], "
+            + "body: \(body.count) bytes"
     }
 }
 

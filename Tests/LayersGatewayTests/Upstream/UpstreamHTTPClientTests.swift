@@ -234,6 +234,22 @@ final class UpstreamHTTPClientTests: XCTestCase {
                        "api.example.com:8443")
     }
 
+    func testPrintingARequestNeverShowsCredentials() {
+        let request = UpstreamRequest(url: "https://api.example.com/v1beta/models/m:generateContent?key=AIzaQUERY",
+                                      headers: [HTTPHeader("Authorization", "Bearer sk-SECRET1"),
+                                                HTTPHeader("x-api-key", "SECRET2"), HTTPHeader("x-goog-api-key", "SECRET3"),
+                                                HTTPHeader("X-Custom-Token", "SECRET4"),
+                                                HTTPHeader("anthropic-version", "2023-06-01")],
+                                      body: Array("{\"prompt\":\"SECRET5\"}".utf8))
+        for text in ["\(request)", String(reflecting: request), "\(request.headers)"] {
+            XCTAssertFalse(text.contains("SECRET"), text)
+            XCTAssertFalse(text.contains("QUERY"), text)
+        }
+        XCTAssertEqual("\(request)", "POST api.example.com/v1beta/models/m:generateContent headers: [Authorization: "
+                       + "[redacted], x-api-key: [redacted], x-goog-api-key: [redacted], X-Custom-Token: [redacted], "
+                       + "anthropic-version: 2023-06-01], body: 20 bytes")
+    }
+
     private func assertThrows(_ expected: UpstreamError, file: StaticString = #filePath, line: UInt = #line,
                               _ body: () async throws -> Void) async {
         do {
