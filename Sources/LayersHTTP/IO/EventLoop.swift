@@ -28,16 +28,16 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var ownThread: pthread_t = pthread_t()
 
     // Loop-thread state.
-    private var localTasks: [() -> Void] = []
-    private var localJobs: [UnownedJob] = []
-    private var connections: [Connection?] = []
+    @exclusivity(unchecked) private var localTasks: [() -> Void] = []
+    @exclusivity(unchecked) private var localJobs: [UnownedJob] = []
+    @exclusivity(unchecked) private var connections: [Connection?] = []
     private(set) var connectionCount = 0
     private var listenerFD: Int32 = -1
     private var stopping = false
     private var shuttingDown = false
     private var nextTick: UInt64 = 0
     let tickNanoseconds: UInt64
-    var dateCache = DateHeaderCache()
+    @exclusivity(unchecked) var dateCache = DateHeaderCache()
     /// Scratch buffer for reads, shared by this loop's connections.
     var readBuffer: UnsafeMutableRawBufferPointer
     private var requestCounter: UInt64 = 0
@@ -207,7 +207,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// Connections with output to send at the end of this round (one send per connection per round).
-    private var flushList: [Connection] = []
+    @exclusivity(unchecked) private var flushList: [Connection] = []
 
     func scheduleFlush(_ connection: Connection) {
         flushList.append(connection)
