@@ -1,6 +1,7 @@
 """OpenAI Chat Completions fake (also Perplexity, Morph, Vercel AI Gateway and named OpenAI-compatible ones)."""
 import itertools
 import json
+import re
 import time
 
 from fake_common import ANSWER, REASONING, FakeError, schema_instance, split_text
@@ -53,6 +54,21 @@ def validate(provider, headers, body):
         raise FakeError(400, "you must provide a model parameter")
     if provider == "gateway" and "/" not in body["model"]:
         raise FakeError(400, "gateway model ids are provider/model, got %s" % body["model"])
+    if provider == "openai":
+        # OpenAI's reasoning models (o-series, gpt-5 except -chat) refuse the classic sampling knobs and max_tokens;
+        # its other models refuse reasoning_effort.
+        name = body["model"]
+        reasoning = re.match(r"^(o\d|gpt-5)", name) is not None and "chat" not in name
+        if reasoning and "max_tokens" in body:
+            raise FakeError(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                 "Use 'max_completion_tokens' instead.")
+        if reasoning:
+            for knob in ("temperature", "top_p", "presence_penalty", "frequency_penalty"):
+                if knob in body and body[knob] != 1 and not (knob.endswith("penalty") and body[knob] == 0):
+                    raise FakeError(400, "Unsupported value: '%s' does not support %s with this model. Only the "
+                                         "default value is supported." % (knob, body[knob]))
+        if not reasoning and "reasoning_effort" in body:
+            raise FakeError(400, "Unsupported parameter: 'reasoning_effort' is not supported with this model.")
     if provider == "perplexity" and body.get("tools"):
         raise FakeError(400, "Tool calling is not supported")
     if "stream_options" in body and not body.get("stream"):

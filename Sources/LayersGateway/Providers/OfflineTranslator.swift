@@ -40,7 +40,8 @@ public struct OfflineTranslator: Sendable {
             return Prepared(body: JSONValue.object(body).serializedBytes(), request: request.json, plan: AnthropicPlan())
         case .openAI, .openAICompatible, .perplexity, .vercelGateway:
             let name = api == .vercelGateway ? model.id : model.upstreamName
-            let body = OpenAIRequestBuilder.body(from: request.json, upstreamModel: name, stream: stream, api: api)
+            let body = OpenAIRequestBuilder.body(from: request.json, upstreamModel: name, stream: stream, api: api,
+                                                 reasoningModel: model.has(.thinking))
             return Prepared(body: JSONValue.object(body).serializedBytes(), request: request.json, plan: AnthropicPlan())
         }
     }

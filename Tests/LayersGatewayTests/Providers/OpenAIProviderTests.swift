@@ -217,6 +217,36 @@ final class OpenAIProviderTests: XCTestCase {
         Samples.save(result.body, name: "openai-json")
     }
 
+    func testOneRequestWorksOnReasoningAndClassicOpenAIModels() async throws {
+        let kit = try ProviderTestKit()
+        let body = """
+        "temperature":0.7,"top_p":0.9,"presence_penalty":0.5,"max_tokens":300,"reasoning_effort":"low",
+        "messages":[{"role":"user","content":"hi"}]}
+        """
+        // The fake, like OpenAI, refuses max_tokens and sampling knobs on reasoning models...
+        let reasoning = try ProviderTestKit.request(#"{"model":"openai/o3","# + body)
+        let answer = try await kit.provider(.openAI).complete(reasoning, model: try ProviderTestKit.model("openai/o3"))
+        XCTAssertEqual(answer.body["choices"]?[0]?["message"]?["content"]?.stringValue, self.answer)
+        var sent = try await kit.lastBody()
+        XCTAssertEqual(sent["max_completion_tokens"], 300)
+        XCTAssertEqual(sent["reasoning_effort"], "low")
+        for field in ["max_tokens", "temperature", "top_p", "presence_penalty"] { XCTAssertNil(sent[field], field) }
+
+        // ...and reasoning_effort on the others.
+        let classic = try ProviderTestKit.request(#"{"model":"openai/gpt-4o","# + body)
+        _ = try await kit.provider(.openAI).complete(classic, model: try ProviderTestKit.model("openai/gpt-4o"))
+        sent = try await kit.lastBody()
+        XCTAssertNil(sent["reasoning_effort"])
+        XCTAssertEqual(sent["max_tokens"], 300)
+        XCTAssertEqual(sent["temperature"]?.doubleValue, 0.7)
+
+        // OpenAI-compatible servers get the request as sent.
+        let compatible = OpenAIRequestBuilder.body(from: reasoning.json, upstreamModel: "o3", stream: false,
+                                                   api: .openAICompatible, reasoningModel: true)
+        XCTAssertEqual(compatible["max_tokens"], 300)
+        XCTAssertEqual(compatible["temperature"]?.doubleValue, 0.7)
+    }
+
     func testMorphIsOpenAICompatible() async throws {
         let kit = try ProviderTestKit()
         let model = try ProviderTestKit.model("morph/morph-v3-large")

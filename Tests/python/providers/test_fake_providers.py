@@ -107,6 +107,12 @@ OPENAI = {"authorization": "Bearer k", "content-type": "application/json"}
     ({"model": "m", "messages": [{"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {
         "name": "f", "arguments": "{}"}}]}, {"role": "user", "content": "x"}]}, 400),
     ({"model": "m", "messages": [{"role": "user", "content": "x"}]}, 200),
+    ({"model": "o3", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}, 400),
+    ({"model": "gpt-5", "temperature": 0.2, "messages": [{"role": "user", "content": "x"}]}, 400),
+    ({"model": "gpt-5", "max_completion_tokens": 5, "reasoning_effort": "low",
+      "messages": [{"role": "user", "content": "x"}]}, 200),
+    ({"model": "gpt-4o", "reasoning_effort": "low", "messages": [{"role": "user", "content": "x"}]}, 400),
+    ({"model": "gpt-4o", "temperature": 0.2, "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}, 200),
 ])
 def test_openai_fake_validation(base, body, status):
     assert post(base + "/openai/v1/chat/completions", body, OPENAI)[0] == status

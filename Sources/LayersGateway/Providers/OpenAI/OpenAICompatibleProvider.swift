@@ -44,7 +44,7 @@ struct OpenAICompatibleProvider: ChatProvider {
 
     func makeRequest(_ json: JSONObject, model: ModelInfo, stream: Bool) -> UpstreamRequest {
         let body = OpenAIRequestBuilder.body(from: json, upstreamModel: useFullModelID ? model.id : model.upstreamName,
-                                             stream: stream, api: endpoint.api)
+                                             stream: stream, api: endpoint.api, reasoningModel: model.has(.thinking))
         var headers = [HTTPHeader("content-type", "application/json"),
                        HTTPHeader("accept", stream ? "text/event-stream" : "application/json")]
         if let key = endpoint.apiKey { headers.append(HTTPHeader("authorization", "Bearer \(key)")) }

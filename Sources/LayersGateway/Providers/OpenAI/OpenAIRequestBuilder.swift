@@ -13,9 +13,27 @@ enum OpenAIRequestBuilder {
     static let responseOnlyMessageFields: [String] = ["reasoning_content", "thinking_blocks", "reasoning",
                                                       "reasoning_details"]
 
-    static func body(from request: JSONObject, upstreamModel: String, stream: Bool, api: ProviderAPI) -> JSONObject {
+    /// Sampling knobs OpenAI's reasoning models (o-series, GPT-5 thinking) refuse with a 400.
+    static let reasoningModelRefused: [String] = ["temperature", "top_p", "presence_penalty", "frequency_penalty"]
+
+    /// `reasoningModel`: for OpenAI itself, whether the model reasons (registry capability `thinking`). OpenAI
+    /// answers 400 to `max_tokens` and sampling knobs on reasoning models and to `reasoning_effort` on the others,
+    /// while the other adapters accept or ignore them; those few fields are adjusted so one request works on every
+    /// model. nil: no adjustment.
+    static func body(from request: JSONObject, upstreamModel: String, stream: Bool, api: ProviderAPI,
+                     reasoningModel: Bool? = nil) -> JSONObject {
         var body = request
         body["model"] = .string(upstreamModel)
+        if api == .openAI, let reasoningModel {
+            if reasoningModel {
+                if let max = body.removeValue(forKey: "max_tokens"), body["max_completion_tokens"] == nil {
+                    body["max_completion_tokens"] = max
+                }
+                for knob in reasoningModelRefused { body.removeValue(forKey: knob) }
+            } else {
+                body.removeValue(forKey: "reasoning_effort")
+            }
+        }
         let providerOptions = request["openai"]?.objectValue
         for field in layersOnlyFields { body.removeValue(forKey: field) }
         if api == .openAI, let providerOptions {
