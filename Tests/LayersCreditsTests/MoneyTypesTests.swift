@@ -124,9 +124,11 @@ final class CodableTests: XCTestCase {
         XCTAssertEqual(usage, TokenUsage(promptTokens: 10, completionTokens: 5))
         XCTAssertEqual(usage.requestCount, 1)
         let full = TokenUsage(promptTokens: 9, cachedReadTokens: 1, cacheWrite5mTokens: 2, cacheWrite1hTokens: 3,
-                              completionTokens: 4, reasoningTokens: 2, webSearchRequests: 1, imageCount: 2,
+                              audioPromptTokens: 2, completionTokens: 4, reasoningTokens: 2, webSearchRequests: 1, imageCount: 2,
                               imageSize: "1024x1024", imageQuality: "hd", searchContextSize: .medium, requestCount: 2)
         XCTAssertEqual(try JSONDecoder().decode(TokenUsage.self, from: JSONEncoder().encode(full)), full)
+        XCTAssertEqual(try JSONDecoder().decode(TokenUsage.self, from: JSONEncoder().encode(full)).audioPromptTokens, 2)
+        XCTAssertEqual(usage.audioPromptTokens, 0, "absent audio counts are 0")
     }
 
     func testMarginPolicyDecodesThroughInit() throws {
