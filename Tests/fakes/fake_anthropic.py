@@ -116,6 +116,8 @@ def validate(headers, body):
     msgs = body.get("messages")
     if not isinstance(msgs, list) or not msgs:
         bad("messages: at least one message is required")
+    if "temperature" in body and "top_p" in body:  # Claude 4.1 and later
+        bad("`temperature` and `top_p` cannot both be specified for this model. Please use only one.")
     thinking = body.get("thinking") or {}
     thinking_on = thinking.get("type") == "enabled"
     if thinking_on:

@@ -52,6 +52,8 @@ final class AdapterMappingTableTests: XCTestCase {
         // reasoning_effort none: no thinking.
         let (off, _) = try anthropic(#"{"model":"m","reasoning_effort":"none","messages":[{"role":"user","content":"x"}]}"#)
         XCTAssertNil(off["thinking"])
+        let (topP, _) = try anthropic(#"{"model":"m","top_p":0.5,"messages":[{"role":"user","content":"x"}]}"#)
+        XCTAssertEqual(topP["top_p"], 0.5, "top_p alone is kept")
     }
 
     func testAnthropicResponseStopReasonsAndRefusal() throws {

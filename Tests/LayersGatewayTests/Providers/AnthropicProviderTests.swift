@@ -37,6 +37,7 @@ final class AnthropicProviderTests: XCTestCase {
         XCTAssertEqual(sent["max_tokens"]?.intValue, model.maxOutputTokens, "max_tokens defaults to the model's")
         XCTAssertEqual(sent["system"], [["type": "text", "text": "You are terse."], ["type": "text", "text": "Use metric."]])
         XCTAssertEqual(sent["temperature"], 1, "OpenAI's 0...2 is clamped to Anthropic's 0...1")
+        XCTAssertNil(sent["top_p"], "Claude 4.1+ refuses temperature with top_p (the fake too)")
         XCTAssertEqual(sent["stop_sequences"], ["END"], "whitespace-only stop sequences are dropped")
         XCTAssertEqual(sent["metadata"]?["user_id"], "u-1")
         XCTAssertEqual(sent["tool_choice"], ["type": "any", "disable_parallel_tool_use": true])

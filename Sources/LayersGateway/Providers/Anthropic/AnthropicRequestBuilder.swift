@@ -30,7 +30,9 @@ enum AnthropicRequestBuilder {
         if let temperature = request["temperature"], let t = temperature.doubleValue {
             body["temperature"] = t > 1 ? 1 : temperature  // OpenAI's range is 0...2, Anthropic's 0...1
         }
-        if let p = request["top_p"] { body["top_p"] = p }
+        // Claude 4.1 and later refuse temperature and top_p together; temperature wins (Anthropic's advice is to
+        // tune one of them).
+        if let p = request["top_p"], body["temperature"] == nil { body["top_p"] = p }
         let stops: [String]
         switch request["stop"] {
         case .string(let s)?: stops = [s]
