@@ -108,6 +108,15 @@ final class ChatCompletionOutputTests: XCTestCase {
         let plain = OpenAIUsage(TokenUsage(promptTokens: 10, completionTokens: 5)).toJSON()
         XCTAssertEqual(plain.serialized(),
                        #"{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}"#)
+        // Audio input tokens (Gemini audio prompts) are reported as OpenAI's audio_tokens, by both writers.
+        let audio = OpenAIUsage(TokenUsage(promptTokens: 10, audioPromptTokens: 4, completionTokens: 5))
+        XCTAssertEqual(audio.audioTokens, 4)
+        let text = #"{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":4},"completion_tokens_details":{"reasoning_tokens":0}}"#
+        XCTAssertEqual(audio.toJSON().serialized(), text)
+        var writer = JSONWriter()
+        audio.write(to: &writer)
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), text)
+        XCTAssertEqual(audio.tokenUsage.audioPromptTokens, 4)
     }
 
     func testUsageFromUpstreamJSON() throws {
@@ -117,6 +126,8 @@ final class ChatCompletionOutputTests: XCTestCase {
         XCTAssertEqual(usage.reasoningTokens, 12)
         XCTAssertEqual(usage.extraFields.keys, ["citation_tokens", "num_search_queries"])
         XCTAssertEqual(usage.tokenUsage, TokenUsage(promptTokens: 120, cachedReadTokens: 100, completionTokens: 30, reasoningTokens: 12))
+        let audio = try XCTUnwrap(OpenAIUsage(json: try JSONValue.parse(#"{"prompt_tokens":50,"completion_tokens":1,"prompt_tokens_details":{"audio_tokens":30}}"#)))
+        XCTAssertEqual(audio.tokenUsage, TokenUsage(promptTokens: 50, audioPromptTokens: 30, completionTokens: 1))
         XCTAssertNil(OpenAIUsage(json: "x"))
         XCTAssertEqual(OpenAIUsage(json: [:])?.totalTokens, 0)
     }

@@ -19,18 +19,22 @@ public struct OpenAIUsage: Sendable, Hashable {
     public var cachedTokens: Int
     /// `prompt_tokens_details.cache_write_tokens`: prompt tokens written to the cache (written only when > 0).
     public var cacheWriteTokens: Int
+    /// `prompt_tokens_details.audio_tokens`: audio input tokens (written only when > 0).
+    public var audioTokens: Int
     /// `completion_tokens_details.reasoning_tokens`.
     public var reasoningTokens: Int
     /// Other members (e.g. Perplexity's `citation_tokens`, `num_search_queries`, `cost`), kept as sent.
     public var extraFields: JSONObject
 
     public init(promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil, cachedTokens: Int = 0,
-                cacheWriteTokens: Int = 0, reasoningTokens: Int = 0, extraFields: JSONObject = JSONObject()) {
+                cacheWriteTokens: Int = 0, audioTokens: Int = 0, reasoningTokens: Int = 0,
+                extraFields: JSONObject = JSONObject()) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens ?? promptTokens + completionTokens
         self.cachedTokens = cachedTokens
         self.cacheWriteTokens = cacheWriteTokens
+        self.audioTokens = audioTokens
         self.reasoningTokens = reasoningTokens
         self.extraFields = extraFields
     }
@@ -40,7 +44,7 @@ public struct OpenAIUsage: Sendable, Hashable {
         self.init(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
                   totalTokens: usage.totalTokens, cachedTokens: usage.cachedReadTokens,
                   cacheWriteTokens: usage.cacheWrite5mTokens + usage.cacheWrite1hTokens,
-                  reasoningTokens: usage.reasoningTokens)
+                  audioTokens: usage.audioPromptTokens, reasoningTokens: usage.reasoningTokens)
     }
 
     /// Reads an OpenAI-style `usage` object (from an OpenAI-compatible upstream); nil if it is
@@ -55,6 +59,7 @@ public struct OpenAIUsage: Sendable, Hashable {
                   totalTokens: object["total_tokens"]?.intValue ?? prompt + completion,
                   cachedTokens: object["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0,
                   cacheWriteTokens: object["prompt_tokens_details"]?["cache_write_tokens"]?.intValue ?? 0,
+                  audioTokens: object["prompt_tokens_details"]?["audio_tokens"]?.intValue ?? 0,
                   reasoningTokens: object["completion_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0,
                   extraFields: JSONObject(object.lazy.filter { !known.contains($0.key) }.map { ($0.key, $0.value) }))
     }
@@ -62,13 +67,14 @@ public struct OpenAIUsage: Sendable, Hashable {
     /// The normalised record for billing (cache writes counted as 5-minute writes).
     public var tokenUsage: TokenUsage {
         TokenUsage(promptTokens: promptTokens, cachedReadTokens: cachedTokens, cacheWrite5mTokens: cacheWriteTokens,
-                   completionTokens: completionTokens, reasoningTokens: reasoningTokens)
+                   audioPromptTokens: audioTokens, completionTokens: completionTokens, reasoningTokens: reasoningTokens)
     }
 
     /// The `usage` object.
     public func toJSON() -> JSONValue {
         var promptDetails: JSONObject = ["cached_tokens": JSONValue(cachedTokens)]
         if cacheWriteTokens > 0 { promptDetails["cache_write_tokens"] = JSONValue(cacheWriteTokens) }
+        if audioTokens > 0 { promptDetails["audio_tokens"] = JSONValue(audioTokens) }
         var object: JSONObject = [
             "prompt_tokens": JSONValue(promptTokens),
             "completion_tokens": JSONValue(completionTokens),
@@ -93,6 +99,10 @@ public struct OpenAIUsage: Sendable, Hashable {
         if cacheWriteTokens > 0 {
             writer.writeRaw(",\"cache_write_tokens\":")
             writer.writeRaw(String(cacheWriteTokens))
+        }
+        if audioTokens > 0 {
+            writer.writeRaw(",\"audio_tokens\":")
+            writer.writeRaw(String(audioTokens))
         }
         writer.writeRaw("},\"completion_tokens_details\":{\"reasoning_tokens\":")
         writer.writeRaw(String(reasoningTokens))
