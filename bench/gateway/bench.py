@@ -280,6 +280,15 @@ def main():
         print("streaming: gateway CPU %.1f us per 10-event stream, %.1f us per 1000-event stream -> %.2f us per event"
               % (per_stream[10][0], per_stream[1000][0], per_event))
         print("requests settled: balance now %s credits (reserved %s)" % (balance["credits"], balance["reserved"]))
+        added_c1 = g1["p50"] - results[("direct (fake upstream)", 1)]["p50"]
+        total_cpu = g32["cpu_us"] + (g32["pg_cpu_us"] or 0)
+        print()
+        print("issue 6 targets (load average now %.1f; numbers on a busy machine are inflated):" % os.getloadavg()[0])
+        for label, value, limit, unit in (("added p50 at concurrency 1", added_c1, 1.0, "ms"),
+                                          ("CPU per request, gateway + PostgreSQL", total_cpu, 150.0, "us"),
+                                          ("gateway CPU per streamed event", per_event, 10.0, "us")):
+            print("  %-40s %10.3f %s  (target < %g %s)  %s" % (label, value, unit, limit, unit,
+                                                                "met" if value < limit else "NOT met"))
         if os.environ.get("BENCH_JSON"):
             with open(os.environ["BENCH_JSON"], "w") as f:
                 json.dump({"%s@%d" % k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, f,
