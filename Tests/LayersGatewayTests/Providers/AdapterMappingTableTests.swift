@@ -127,4 +127,21 @@ final class AdapterMappingTableTests: XCTestCase {
         XCTAssertEqual(rendered["total_tokens"], 153)
         XCTAssertEqual(rendered["completion_tokens_details"]?["reasoning_tokens"], 20)
     }
+
+    func testAudioInputTokensAreReadFromBothUsageShapes() {
+        // Gemini: AUDIO in promptTokensDetails, less the cached audio in cacheTokensDetails.
+        let gemini = GeminiUsage.tokenUsage([
+            "promptTokenCount": 1000, "cachedContentTokenCount": 200, "candidatesTokenCount": 10,
+            "promptTokensDetails": [["modality": "TEXT", "tokenCount": 300], ["modality": "AUDIO", "tokenCount": 700]],
+            "cacheTokensDetails": [["modality": "AUDIO", "tokenCount": 200]],
+        ])
+        XCTAssertEqual(gemini.audioPromptTokens, 500)
+        XCTAssertEqual(gemini.uncachedAudioPromptTokens, 500)
+        XCTAssertEqual(GeminiUsage.tokenUsage(["promptTokenCount": 5]).audioPromptTokens, 0)
+        // OpenAI: prompt_tokens_details.audio_tokens.
+        let openAI = OpenAIUsageMapping.tokenUsage(
+            ["prompt_tokens": 90, "completion_tokens": 3, "prompt_tokens_details": ["audio_tokens": 64, "cached_tokens": 0]],
+            request: nil)
+        XCTAssertEqual(openAI.audioPromptTokens, 64)
+    }
 }

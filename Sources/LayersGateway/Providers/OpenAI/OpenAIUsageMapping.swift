@@ -15,6 +15,7 @@ enum OpenAIUsageMapping {
             cachedReadTokens: promptDetails?["cached_tokens"]?.intValue ?? 0,
             cacheWrite5mTokens: promptDetails?["cache_write_tokens"]?.intValue
                 ?? promptDetails?["cache_creation_tokens"]?.intValue ?? 0,
+            audioPromptTokens: promptDetails?["audio_tokens"]?.intValue ?? 0,
             completionTokens: usage["completion_tokens"]?.intValue ?? 0,
             reasoningTokens: completionDetails?["reasoning_tokens"]?.intValue ?? usage["reasoning_tokens"]?.intValue ?? 0,
             webSearchRequests: usage["num_search_queries"]?.intValue ?? 0,
