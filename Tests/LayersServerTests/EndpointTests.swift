@@ -104,6 +104,30 @@ final class EndpointTests: XCTestCase {
         }
     }
 
+    /// One user's keys are invisible to another: listing shows only one's own, deleting another's is 404 and
+    /// leaves it working.
+    func testKeysAreScopedToTheirOwner() async throws {
+        let gw = try await TestGateway.make()
+        let ops = AccountOperations(stores: gw.services.stores)
+        let (other, _) = try await ops.createUser(email: "other@example.com", name: nil, tier: "pro",
+                                                  credits: MicroCredits(credits: 5))
+        let (theirKey, theirRecord) = try await ops.createKey(userID: other.id, name: "theirs", mode: .test,
+                                                              project: nil, expiresAt: nil)
+        let mine = await gw.send(.get, "/api/keys", key: gw.liveKey)
+        XCTAssertFalse(mine.body.contains(theirRecord.id.description))
+        let delete = await gw.send(.delete, "/api/keys/\(theirRecord.id)", key: gw.liveKey)
+        XCTAssertEqual(delete.status, 404)
+        XCTAssertEqual(delete.errorCode, "key_not_found")
+        let still = await gw.chat(#"{"model":"openai/gpt-4o","messages":[{"role":"user","content":"Hi"}]}"#,
+                                  key: theirKey.plaintext)
+        XCTAssertEqual(still.status, 200, still.body)
+        let v1 = await gw.send(.delete, "/api/keys/not-a-uuid", key: gw.liveKey).status
+        XCTAssertEqual(v1, 404)
+        let balance = await gw.send(.get, "/api/balance", key: theirKey.plaintext)
+        XCTAssertEqual(balance.json["credits"]?.numberValue?.text, "5")
+        XCTAssertEqual(balance.json["user_id"]?.stringValue, other.id.description)
+    }
+
     func testAdminFlow() async throws {
         let gw = try await TestGateway.make()
         let created = await gw.send(.post, "/admin/users",
