@@ -156,6 +156,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             if now >= nextTick {
                 nextTick = now + tickNanoseconds
                 for case let connection? in connections { connection.checkDeadline(now: now) }
+                resumeAccepting()
             }
         }
         for case let connection? in connections { connection.closeNow(reason: .shutdown) }
@@ -235,7 +236,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     clayers_accept_nonblocking(listenerFD, $0, &length)
                 }
             }
-            if fd < 0 { return }  // EAGAIN, or a transient error such as EMFILE: try again on the next event
+            if fd < 0 {
+                let error = errno
+                // Out of descriptors (or kernel memory): the listener stays readable, so a level-triggered
+                // loop would spin on accept. Stop watching it until the next tick, when slots may have freed.
+                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM { pauseAccepting() }
+                return  // EAGAIN (nothing queued), ECONNABORTED and the like: wait for the next event
+            }
             if shuttingDown {
                 close(fd)
                 continue
@@ -248,6 +255,26 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             let connection = Connection(fd: fd, loop: self, remoteAddress: Socket.addressPort(storage).text)
             register(connection)
         }
+    }
+
+    /// The listener is out of the epoll set after descriptor exhaustion; re-added at the next deadline tick.
+    private var acceptPaused = false
+    /// How many times accepting was paused (read from other threads, for tests and diagnostics).
+    let acceptPauseCounter = Atomic<Int>(0)
+
+    private func pauseAccepting() {
+        guard !acceptPaused, listenerFD >= 0 else { return }
+        acceptPaused = true
+        acceptPauseCounter.add(1, ordering: .relaxed)
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, listenerFD, nil)
+    }
+
+    private func resumeAccepting() {
+        guard acceptPaused else { return }
+        acceptPaused = false
+        guard listenerFD >= 0, !shuttingDown else { return }
+        var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: Self.listenerTag | UInt64(listenerFD)))
+        epoll_ctl(epollFD, EPOLL_CTL_ADD, listenerFD, &event)
     }
 
     private func register(_ connection: Connection) {

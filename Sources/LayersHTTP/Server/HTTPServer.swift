@@ -53,6 +53,7 @@ public final class HTTPServer: Sendable {
         try state.withLock { state in
             guard state.phase == .idle else { throw HTTPServerError.alreadyStarted }
             signal(SIGPIPE, SIG_IGN)
+            Self.raiseDescriptorLimit()
             let count = configuration.loopCount > 0 ? configuration.loopCount : max(1, ProcessInfo.processInfo.activeProcessorCount)
             var loops: [EventLoop] = []
             var port = configuration.port
@@ -81,6 +82,21 @@ public final class HTTPServer: Sendable {
             state.phase = .running
             return port
         }
+    }
+
+    /// Raises the soft limit on open descriptors to the hard limit (as Go's runtime does): the usual soft
+    /// limit of 1024 would cap the server far below `maxConnections`.
+    private static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+    /// Times a loop stopped accepting because the process ran out of descriptors (all loops).
+    public var acceptPauseCount: Int {
+        let loops = state.withLock { $0.loops }
+        return loops.reduce(0) { $0 + $1.acceptPauseCounter.load(ordering: .relaxed) }
     }
 
     private let exitedLoops = Atomic<Int>(0)

@@ -6,6 +6,7 @@ The binary is taken from $LAYERS_HTTP_DEMO when set, else from $LAYERS_BIN_DIR (
 """
 import os
 import pathlib
+import resource
 import signal
 import subprocess
 import time
@@ -35,11 +36,17 @@ def demo_binary() -> str:
 class Demo:
     """A running demo server; `log()` returns its access log so far."""
 
-    def __init__(self, binary: str, tmp: pathlib.Path, *flags: str):
+    def __init__(self, binary: str, tmp: pathlib.Path, *flags: str, nofile: int | None = None):
         self.log_path = tmp / f"access-{time.monotonic_ns()}.log"
         self.log_file = open(self.log_path, "w")
+
+        def limit_descriptors():
+            if nofile is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.process = subprocess.Popen([binary, "--port", "0", "--access-log", *flags],
-                                        stdout=subprocess.PIPE, stderr=self.log_file, text=True)
+                                        stdout=subprocess.PIPE, stderr=self.log_file, text=True,
+                                        preexec_fn=limit_descriptors)
         line = self.process.stdout.readline()
         assert line.startswith("listening on "), line
         self.port = int(line.split()[-1])
@@ -73,8 +80,8 @@ def fresh_demo(binary, tmp_path):
     """A demo of one's own, for tests that stop it or change its limits."""
     servers = []
 
-    def start(*flags):
-        server = Demo(binary, tmp_path, *flags)
+    def start(*flags, nofile=None):
+        server = Demo(binary, tmp_path, *flags, nofile=nofile)
         servers.append(server)
         return server
 

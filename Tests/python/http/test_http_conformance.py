@@ -301,3 +301,31 @@ def test_header_limits_and_silent_connection_timeout_from_flags(fresh_demo):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         assert sock.recv(65536) == b""
     assert httpx.get(f"{server.base}/health").status_code == 200
+
+
+def cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_out_of_descriptors_pauses_accepting_instead_of_spinning(fresh_demo):
+    # With 64 descriptors the server runs out long before 120 connections; the listener stays readable, so
+    # a loop that kept calling accept() would burn a core. It must pause accepting, and resume once
+    # connections close.
+    server = fresh_demo("--loops", "1", nofile=64)
+    clients = []
+    for _ in range(120):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        clients.append(sock)
+    time.sleep(0.5)
+    before = cpu_ticks(server.process.pid)
+    time.sleep(2)
+    used = cpu_ticks(server.process.pid) - before
+    assert used < 40, f"{used} CPU ticks in 2 s while out of descriptors: the loop is spinning"
+    for sock in clients:
+        sock.close()
+    # Slots free up; accepting resumes (at the next deadline tick) and new clients are served.
+    assert httpx.get(f"{server.base}/health", timeout=10).status_code == 200
+    assert server.process.poll() is None
