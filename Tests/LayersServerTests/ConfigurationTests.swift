@@ -1,4 +1,6 @@
 import Foundation
+import LayersCore
+import LayersHTTP
 import XCTest
 @testable import LayersServer
 
@@ -98,5 +100,42 @@ final class ConfigurationDocsTests: XCTestCase {
             .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         for v in EnvironmentVariable.catalog { XCTAssertTrue(text.contains("`\(v.name)`"), v.name) }
+    }
+
+    func testHTTPLimitsReachTheServer() throws {
+        let source = try ConfigurationSource(environment: [
+            "LAYERS_HTTP_MAX_CONNECTIONS": "64", "LAYERS_HTTP_MAX_HEADER_BYTES": "4096",
+            "LAYERS_HTTP_MAX_REQUEST_LINE_BYTES": "1024", "LAYERS_HTTP_MAX_HEADERS": "20",
+            "LAYERS_HTTP_HEADER_TIMEOUT_MS": "1500", "LAYERS_HTTP_BODY_TIMEOUT_MS": "2500",
+            "LAYERS_HTTP_IDLE_TIMEOUT_MS": "3500", "LAYERS_HTTP_WRITE_STALL_MS": "4500",
+        ])
+        var configuration = try ServerConfiguration(source)
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let server = GatewayServer(services: GatewayServices(configuration: configuration,
+                                                            stores: InMemoryStore().asStores(),
+                                                            liveBackend: FakeBackend()))
+        let http = server.http.configuration
+        XCTAssertEqual(http.maxConnections, 64)
+        XCTAssertEqual(http.maxHeaderBytes, 4096)
+        XCTAssertEqual(http.maxRequestLineBytes, 1024)
+        XCTAssertEqual(http.maxHeaderCount, 20)
+        XCTAssertEqual(http.headerReadTimeout, Duration.milliseconds(1500))
+        XCTAssertEqual(http.bodyReadTimeout, Duration.milliseconds(2500))
+        XCTAssertEqual(http.keepAliveIdleTimeout, Duration.milliseconds(3500))
+        XCTAssertEqual(http.writeStallTimeout, Duration.milliseconds(4500))
+
+        let defaults = try ServerConfiguration(try ConfigurationSource(environment: [:])).httpLimits
+        XCTAssertEqual(defaults.maxConnections, HTTPServerConfiguration().maxConnections)
+        XCTAssertEqual(defaults.maxHeaderBytes, HTTPServerConfiguration().maxHeaderBytes)
+
+        XCTAssertThrowsError(try ServerConfiguration(try ConfigurationSource(environment: [
+            "LAYERS_HTTP_MAX_REQUEST_LINE_BYTES": "8192", "LAYERS_HTTP_MAX_HEADER_BYTES": "4096"]))) { error in
+            XCTAssertTrue("\(error)".contains("LAYERS_HTTP_MAX_REQUEST_LINE_BYTES"), "\(error)")
+        }
+        XCTAssertThrowsError(try ServerConfiguration(try ConfigurationSource(environment: [
+            "LAYERS_HTTP_HEADER_TIMEOUT_MS": "soon"]))) { error in
+            XCTAssertTrue("\(error)".contains("LAYERS_HTTP_HEADER_TIMEOUT_MS"), "\(error)")
+        }
     }
 }

@@ -27,8 +27,15 @@ public final class GatewayServer: Sendable {
                                  "x-ratelimit-reset", "retry-after"],
                 maxAgeSeconds: 86_400)
         }
+        let limits = c.httpLimits
         let configuration = HTTPServerConfiguration(
-            host: c.host, port: c.port, loopCount: c.httpThreads ?? 0, maxBodyBytes: c.maxBodyBytes,
+            host: c.host, port: c.port, loopCount: c.httpThreads ?? 0,
+            maxRequestLineBytes: limits.maxRequestLineBytes, maxHeaderBytes: limits.maxHeaderBytes,
+            maxHeaderCount: limits.maxHeaderCount, maxBodyBytes: c.maxBodyBytes, maxConnections: limits.maxConnections,
+            headerReadTimeout: .milliseconds(limits.headerTimeoutMilliseconds),
+            bodyReadTimeout: .milliseconds(limits.bodyTimeoutMilliseconds),
+            keepAliveIdleTimeout: .milliseconds(limits.idleTimeoutMilliseconds),
+            writeStallTimeout: .milliseconds(limits.writeStallMilliseconds),
             shutdownDeadline: .seconds(c.shutdownGraceSeconds), cors: cors,
             accessLog: c.accessLog ? AccessLogEntry.standardError : nil, serverName: "layers")
         http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))

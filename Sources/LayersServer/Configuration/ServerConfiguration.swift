@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var accessLog: Bool
     public var shutdownGraceSeconds: Int
     public var maxBodyBytes: Int
+    /// The HTTP server's connection, size and time limits (`LAYERS_HTTP_*`; see docs/http-server.md).
+    public var httpLimits: HTTPLimits
 
     public var databaseURL: String?
     public var databasePoolSize: Int
@@ -69,6 +71,7 @@ public struct ServerConfiguration: Sendable {
         accessLog = try source.bool("LAYERS_ACCESS_LOG", default: true)
         shutdownGraceSeconds = try source.int("LAYERS_SHUTDOWN_GRACE_SECONDS", default: 30, range: 0...3600)
         maxBodyBytes = try source.int("LAYERS_MAX_BODY_BYTES", default: 32 << 20, range: 1024...(1 << 30))
+        httpLimits = try HTTPLimits(source)
 
         databaseURL = source["DATABASE_URL"]
         databasePoolSize = try source.int("LAYERS_DB_POOL_SIZE", default: 8, range: 1...500)
