@@ -66,7 +66,7 @@ public struct CostBreakdown: Sendable, Hashable, Codable {
     /// The original's `cost_breakdown` object as (key, JSON number literal) pairs, exact:
     /// `[("base_cost_usd", "0.021"), ("margin_percent", "60"), ("total_cost_usd", "0.0336"),
     ///   ("credits_before_margin", "2.1"), ("margin_credits", "1.26")]`.
-    /// Write the values as raw JSON numbers (e.g. `JSONNumber(text:)`), never through `Double`.
+    /// Write the values as raw JSON numbers (e.g. `JSONNumber(text:)`), never through binary floating point.
     public var fields: [(String, String)] {
         [("base_cost_usd", baseCost.decimalUSDString),
          ("margin_percent", margin.percentString),

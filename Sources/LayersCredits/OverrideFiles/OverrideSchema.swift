@@ -25,23 +25,23 @@ package indirect enum OverrideSchema: Sendable {
     /// The first member of `json` (in path order, names sorted) that the schema does not allow,
     /// with the names allowed where it stands; nil when every member is known or `json` is not JSON.
     package func firstUnknownMember(in json: Data) -> (path: [OverridePathComponent], known: [String])? {
-        guard let root = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed]) else { return nil }
+        guard let root = OverrideJSON.parse(json) else { return nil }
         return firstUnknownMember(in: root, path: [])
     }
 
-    private func firstUnknownMember(in value: Any, path: [OverridePathComponent])
+    private func firstUnknownMember(in value: OverrideJSON, path: [OverridePathComponent])
         -> (path: [OverridePathComponent], known: [String])? {
         switch self {
         case .value:
             return nil
         case .array(let element):
-            guard let array = value as? [Any] else { return nil }
+            guard case .array(let array) = value else { return nil }
             for (index, item) in array.enumerated() {
                 if let found = element.firstUnknownMember(in: item, path: path + [.index(index)]) { return found }
             }
             return nil
         case .object(let members):
-            guard let object = value as? [String: Any] else { return nil }
+            guard case .object(let object) = value else { return nil }
             for name in object.keys.sorted() {
                 guard let member = members[name] else { return (path + [.key(name)], members.keys.sorted()) }
                 if let found = member.firstUnknownMember(in: object[name]!, path: path + [.key(name)]) { return found }

@@ -306,9 +306,7 @@ struct ModelOverrideApplier {
                                       reason: field.isEmpty ? "the file is not a valid override document (\(reason))" : reason)
         }
         // Recover the entry's id for the message, if it has a readable one.
-        let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let entries = root?["models"] as? [Any] ?? []
-        let id = entries.indices.contains(index) ? (entries[index] as? [String: Any])?["id"] as? String : nil
+        let id = OverrideJSON.parse(data)?["models"]?[index]?["id"]?.stringValue
         let field = OverridePathComponent.fieldName(path.dropFirst(2))
         return ModelOverrideError(index: index, id: id, field: field.isEmpty ? nil : field, reason: reason)
     }
