@@ -259,6 +259,76 @@ final class PostgresProcedureTests: XCTestCase {
         try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
     }
 
+    /// `reserveBatch` gives each hold the outcome `reserve` would have: holds placed in order, the one the balance
+    /// no longer covers refused, a repeated request id replayed, and an unknown user refused on its own without
+    /// failing the others (the batch is rolled back and run one by one).
+    func testReserveBatchHasTheSemanticsOfOneReserveEach() async throws {
+        let store = try await store(poolSize: 2)
+        let userID = try await user(store, credits: 1_000)
+        let other = try await user(store, credits: 1_000)
+        let p = "rb-\(UUID())-"
+        func hold(_ id: String, _ user: UserID, _ amount: Int64) -> PostgresStore.ReserveRequest {
+            .init(requestID: id.isEmpty ? "" : p + id, userID: user, amount: MicroCredits(rawValue: amount), ttl: .seconds(60))
+        }
+        let results = try await store.reserveBatch([
+            hold("a", userID, 600), hold("b", userID, 600), hold("a", userID, 600), hold("c", other, 1_000), hold("", other, 1),
+        ])
+        guard case .success(.reserved(let a, replayed: false)) = results[0] else { return XCTFail("\(results[0])") }
+        XCTAssertEqual(a.amount.rawValue, 600)
+        guard case .success(.insufficient(let available, _)) = results[1] else { return XCTFail("\(results[1])") }
+        XCTAssertEqual(available.rawValue, 400)
+        guard case .success(.reserved(_, replayed: true)) = results[2] else { return XCTFail("\(results[2])") }
+        guard case .success(.reserved(_, replayed: false)) = results[3] else { return XCTFail("\(results[3])") }
+        guard case .failure(StoreError.invalidArgument) = results[4] else { return XCTFail("\(results[4])") }
+        let mine = try await store.creditAccount(userID: userID)
+        XCTAssertEqual(mine?.reserved.rawValue, 600)
+
+        let stranger = UserID.random()
+        let mixed = try await store.reserveBatch([hold("d", userID, 100), hold("e", stranger, 100)])
+        guard case .success(.reserved(_, replayed: false)) = mixed[0] else { return XCTFail("\(mixed[0])") }
+        guard case .failure(StoreError.userNotFound) = mixed[1] else { return XCTFail("\(mixed[1])") }
+        let after = try await store.creditAccount(userID: userID)
+        XCTAssertEqual(after?.reserved.rawValue, 700)
+        try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
+    }
+
+    /// Holds that arrive while a hold is being written (blocked on the balance row here) are placed together.
+    func testGroupCommitGathersHoldsThatArriveWhileAWriteIsInFlight() async throws {
+        let store = try await store(poolSize: 4)
+        let blocker = try await self.store(poolSize: 1)
+        let userID = try await user(store, credits: 100_000)
+        let ledger = GroupCommitLedger(store: store, maxBatch: 64, maxInFlight: 1)
+        try await blocker.pool.withConnection { conn in
+            try conn.execute(script: "BEGIN")
+            try conn.query("SELECT 1 FROM credit_balances WHERE user_id = $1 FOR UPDATE", [userID])
+            return ()
+        }
+        let prefix = "gh-\(UUID())-"
+        let results = try await withThrowingTaskGroup(of: ReservationOutcome.self) { group in
+            for i in 0..<30 {
+                group.addTask {
+                    try await ledger.reserve(requestID: prefix + String(i), userID: userID,
+                                             amount: MicroCredits(rawValue: 1_000), ttl: .seconds(60))
+                }
+            }
+            // One hold is blocked on the row lock (the only slot); the 29 others wait behind it.
+            while await ledger.waitingHolds < 29 { try await Task.sleep(for: .milliseconds(5)) }
+            try await blocker.pool.withConnection { conn in try conn.execute(script: "COMMIT") }
+            var all: [ReservationOutcome] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        XCTAssertEqual(results.count, 30)
+        XCTAssertTrue(results.allSatisfy { if case .reserved(_, replayed: false) = $0 { true } else { false } })
+        let batches = await ledger.holdBatchCount
+        let carried = await ledger.batchedHolds
+        XCTAssertEqual(carried, 29, "the blocked hold went straight to the store, the 29 others in batches")
+        XCTAssertEqual(batches, 1, "everything that arrived meanwhile went in one batch")
+        let account = try await store.creditAccount(userID: userID)
+        XCTAssertEqual(account?.reserved.rawValue, 30 * 1_000)
+        try await StoreConformance(stores: store.asStores(keyCacheTTL: nil)).assertLedgerMatches(userID)
+    }
+
     /// A batch that cannot reach the database fails every caller with `StoreError.unavailable`, which the
     /// SettlementQueue above it treats as "queue and retry".
     func testGroupCommitReportsAnUnreachableDatabaseAsUnavailable() async throws {

@@ -22,6 +22,9 @@ public actor GroupCommitLedger: CreditLedger {
     private var waiting: [(Settlement, CheckedContinuation<SettlementOutcome, any Error>)] = []
     private var waitingHead = 0
     private var inFlight = 0
+    private var holds: [(PostgresStore.ReserveRequest, CheckedContinuation<ReservationOutcome, any Error>)] = []
+    private var holdsHead = 0
+    private var holdsInFlight = 0
     /// Settlements waiting for a batch slot, and settlements in batches being written.
     public var waitingCount: Int { waiting.count - waitingHead }
     public private(set) var inFlightSettlements = 0
@@ -75,10 +78,61 @@ public actor GroupCommitLedger: CreditLedger {
         pump()
     }
 
-    public nonisolated func reserve(requestID: String, userID: UserID, amount: MicroCredits, ttl: Duration)
+    /// Holds go through the same kind of group commit as settlements (their own queue and `maxInFlight`
+    /// budget): a lone hold is placed at once, holds arriving while earlier ones are being written are placed
+    /// together by `PostgresStore.reserveBatch`.
+    public func reserve(requestID: String, userID: UserID, amount: MicroCredits, ttl: Duration)
         async throws -> ReservationOutcome
     {
-        try await store.reserve(requestID: requestID, userID: userID, amount: amount, ttl: ttl)
+        if holdsInFlight < maxInFlight && holdsHead == holds.count {
+            // A free slot and nobody waiting: place it directly (no batch task, no continuation).
+            holdsInFlight += 1
+            defer {
+                holdsInFlight -= 1
+                pumpHolds()
+            }
+            return try await store.reserve(requestID: requestID, userID: userID, amount: amount, ttl: ttl)
+        }
+        let request = PostgresStore.ReserveRequest(requestID: requestID, userID: userID, amount: amount, ttl: ttl)
+        return try await withCheckedThrowingContinuation { continuation in
+            holds.append((request, continuation))
+            pumpHolds()
+        }
+    }
+
+    /// Holds waiting for a slot.
+    public var waitingHolds: Int { holds.count - holdsHead }
+    /// Hold batches committed so far, and the holds they carried (a hold placed directly is in neither).
+    public private(set) var holdBatchCount = 0
+    public private(set) var batchedHolds = 0
+
+    private func pumpHolds() {
+        while holdsInFlight < maxInFlight && holdsHead < holds.count {
+            let end = min(holds.count, holdsHead + maxBatch)
+            let batch = Array(holds[holdsHead..<end])
+            holdsHead = end
+            if holdsHead == holds.count {
+                holds.removeAll(keepingCapacity: true)
+                holdsHead = 0
+            }
+            holdsInFlight += 1
+            Task { await self.flushHolds(batch) }
+        }
+    }
+
+    private func flushHolds(_ batch: [(PostgresStore.ReserveRequest,
+                                       CheckedContinuation<ReservationOutcome, any Error>)]) async {
+        let results: [Result<ReservationOutcome, any Error>]
+        do {
+            results = try await store.reserveBatch(batch.map(\.0))
+        } catch {
+            results = Array(repeating: .failure(error), count: batch.count)
+        }
+        for ((_, continuation), result) in zip(batch, results) { continuation.resume(with: result) }
+        holdBatchCount += 1
+        batchedHolds += batch.count
+        holdsInFlight -= 1
+        pumpHolds()
     }
 
     public nonisolated func release(requestID: String) async throws -> Bool {

@@ -14,17 +14,127 @@ extension PostgresStore: CreditLedger {
             let row = try conn.query("""
                 SELECT outcome, amount, state, created_at, expires_at, available FROM reserve_credits($1, $2, $3, $4)
                 """, [requestID, userID, amount, seconds]).row(0)
-            let outcome = try row.requiredString(0)
-            if outcome == "insufficient" {
-                return .insufficient(available: MicroCredits(rawValue: try row.requiredInt64(5)), required: amount)
+            return try Self.reservationOutcome(row, requestID: requestID, userID: userID, amount: amount)
+        }
+    }
+
+    static func reservationOutcome(_ row: PostgresRow, requestID: String, userID: UserID, amount: MicroCredits) throws
+        -> ReservationOutcome
+    {
+        let outcome = try row.requiredString(0)
+        if outcome == "insufficient" {
+            return .insufficient(available: MicroCredits(rawValue: try row.requiredInt64(5)), required: amount)
+        }
+        guard let state = Reservation.State(rawValue: try row.requiredString(2)) else {
+            throw PostgresError(.decoding, message: "unknown reservation state")
+        }
+        let reservation = Reservation(
+            requestID: requestID, userID: userID, amount: MicroCredits(rawValue: try row.requiredInt64(1)),
+            state: state, createdAt: try row.requiredDate(3), expiresAt: try row.requiredDate(4))
+        return .reserved(reservation, replayed: outcome == "replayed")
+    }
+
+    /// One hold request of a batch (`reserveBatch`).
+    public struct ReserveRequest: Sendable {
+        public var requestID: String
+        public var userID: UserID
+        public var amount: MicroCredits
+        public var ttl: Duration
+        public init(requestID: String, userID: UserID, amount: MicroCredits, ttl: Duration) {
+            self.requestID = requestID
+            self.userID = userID
+            self.amount = amount
+            self.ttl = ttl
+        }
+        var ttlSeconds: Double {
+            let c = ttl.components
+            return Double(c.seconds) + Double(c.attoseconds) / 1e18
+        }
+    }
+
+    /// The batch form of `reserve_credits`, like `settleBatchSQL`: one round trip and one commit for the batch.
+    static let reserveBatchSQL = """
+        SELECT r.outcome, r.amount, r.state, r.created_at, r.expires_at, r.available
+        FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::double precision[])
+             WITH ORDINALITY AS t(request_id, user_id, amount, ttl, ord)
+        CROSS JOIN LATERAL reserve_credits(t.request_id, t.user_id, t.amount, t.ttl) r
+        ORDER BY t.ord
+        """
+
+    /// Group commit for holds: places several holds in ONE statement and transaction, with the semantics of
+    /// calling `reserve` for each in order of user id then request id (the lock order of `settleBatch` too, so
+    /// batches of either kind never deadlock each other). Results come back in the order given. When the database
+    /// refuses one (unknown user, request id of another user), the batch is rolled back and its holds are placed
+    /// one by one. Throws (`StoreError.unavailable`) only when the database is unreachable.
+    public func reserveBatch(_ requests: [ReserveRequest]) async throws -> [Result<ReservationOutcome, any Error>] {
+        var results = [Result<ReservationOutcome, any Error>?](repeating: nil, count: requests.count)
+        var valid: [Int] = []
+        for (i, r) in requests.enumerated() {
+            if r.requestID.isEmpty {
+                results[i] = .failure(StoreError.invalidArgument("empty request id"))
+            } else if r.amount < .zero {
+                results[i] = .failure(StoreError.invalidArgument("amount must be >= 0"))
+            } else {
+                valid.append(i)
             }
-            guard let state = Reservation.State(rawValue: try row.requiredString(2)) else {
-                throw PostgresError(.decoding, message: "unknown reservation state")
+        }
+        valid.sort {
+            let a = requests[$0], b = requests[$1]
+            let ua = a.userID.rawValue.uuidString, ub = b.userID.rawValue.uuidString
+            return ua != ub ? ua < ub : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
+        }
+        if valid.count == 1 {
+            let i = valid[0]
+            results[i] = await reserveResult(requests[i])
+        } else if !valid.isEmpty {
+            let ordered = valid.map { requests[$0] }
+            do {
+                var attempt = 0
+                while true {
+                    attempt += 1
+                    do {
+                        let outcomes = try await pool.withConnection(retryOnConnectionLoss: true) { conn in
+                            try Self.reserveInOneStatement(ordered, on: conn)
+                        }
+                        for (i, outcome) in zip(valid, outcomes) { results[i] = .success(outcome) }
+                        break
+                    } catch let error as PostgresError
+                        where attempt < 3 && (error.sqlState == "40P01" || error.sqlState == "40001") {
+                        continue   // deadlock with the sweeper: the batch rolled back whole, run it again
+                    }
+                }
+            } catch let error as PostgresError where error.isTransient {
+                throw error.storeError(user: nil, amount: nil, requestID: nil)
+            } catch {
+                for i in valid { results[i] = await reserveResult(requests[i]) }
             }
-            let reservation = Reservation(
-                requestID: requestID, userID: userID, amount: MicroCredits(rawValue: try row.requiredInt64(1)),
-                state: state, createdAt: try row.requiredDate(3), expiresAt: try row.requiredDate(4))
-            return .reserved(reservation, replayed: outcome == "replayed")
+        }
+        return results.map { $0! }
+    }
+
+    static func reserveInOneStatement(_ requests: [ReserveRequest], on conn: PostgresConnection) throws
+        -> [ReservationOutcome]
+    {
+        let columns: [any PostgresEncodable] = [
+            PostgresArrayLiteral(requests.map { $0.requestID }),
+            PostgresArrayLiteral(requests.map { $0.userID.postgresText }),
+            PostgresArrayLiteral(requests.map { $0.amount.postgresText }),
+            PostgresArrayLiteral(requests.map { $0.ttlSeconds.postgresText }),
+        ]
+        let result = try conn.query(reserveBatchSQL, columns)
+        guard result.count == requests.count else {
+            throw PostgresError(.decoding, message: "batch reserved \(result.count) of \(requests.count)")
+        }
+        return try zip(requests, result.rows).map { r, row in
+            try reservationOutcome(row, requestID: r.requestID, userID: r.userID, amount: r.amount)
+        }
+    }
+
+    private func reserveResult(_ r: ReserveRequest) async -> Result<ReservationOutcome, any Error> {
+        do {
+            return .success(try await reserve(requestID: r.requestID, userID: r.userID, amount: r.amount, ttl: r.ttl))
+        } catch {
+            return .failure(error)
         }
     }
 
