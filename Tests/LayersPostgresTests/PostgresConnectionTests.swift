@@ -169,3 +169,20 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(count, 0)
     }
 }
+
+/// The UUID texts written without snprintf are exactly Foundation's, and byte order is text order.
+final class UUIDTextTests: XCTestCase {
+    func testFastUUIDTextsMatchFoundationAndOrderMatchesText() {
+        var ids = (0..<500).map { _ in UUID() }
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
+        for id in ids {
+            XCTAssertEqual(id.fastUUIDString, id.uuidString)
+            XCTAssertEqual(id.fastLowercaseUUIDString, id.uuidString.lowercased())
+            XCTAssertEqual(UserID(id).postgresText, id.uuidString)
+        }
+        for (a, b) in zip(ids, ids.dropFirst()) {
+            XCTAssertEqual(UUID.byteOrderLess(a, b), a.uuidString < b.uuidString, "\(a) vs \(b)")
+        }
+    }
+}

@@ -94,8 +94,9 @@ extension PostgresStore: CreditLedger {
         }
         valid.sort {
             let a = requests[$0], b = requests[$1]
-            let ua = a.userID.rawValue.uuidString, ub = b.userID.rawValue.uuidString
-            return ua != ub ? ua < ub : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
+            let ua = a.userID.rawValue, ub = b.userID.rawValue
+            return ua != ub ? UUID.byteOrderLess(ua, ub)
+                : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
         }
         if valid.count == 1 {
             let i = valid[0]
@@ -250,8 +251,9 @@ extension PostgresStore: CreditLedger {
         }
         valid.sort {
             let a = settlements[$0].usage, b = settlements[$1].usage
-            let ua = a.userID.rawValue.uuidString, ub = b.userID.rawValue.uuidString
-            return ua != ub ? ua < ub : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
+            let ua = a.userID.rawValue, ub = b.userID.rawValue
+            return ua != ub ? UUID.byteOrderLess(ua, ub)
+                : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
         }
         if valid.count == 1 {
             let i = valid[0]

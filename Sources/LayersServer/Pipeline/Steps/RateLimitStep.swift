@@ -1,5 +1,6 @@
 import LayersCore
 import LayersHTTP
+import LayersPostgres
 
 /// Step 2: the caller's token bucket, by tier. Answers 429 with `Retry-After` when empty, and puts
 /// `X-RateLimit-Limit/Remaining/Reset` on every response that passes through it, errors included.
@@ -9,7 +10,7 @@ public struct RateLimitStep: PipelineStep {
 
     public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
-        let decision = limiter.check(key: principal.userID.description, policy: policy(principal))
+        let decision = limiter.check(key: principal.userID.rawValue.fastLowercaseUUIDString, policy: policy(principal))
         var response: HTTPResponse
         if !decision.allowed {
             response = LayersError.rateLimited(limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds)
