@@ -42,7 +42,20 @@ public actor GroupCommitLedger: CreditLedger {
     }
 
     public func settle(_ settlement: Settlement) async throws -> SettlementOutcome {
-        try await withCheckedThrowingContinuation { continuation in
+        if inFlight < maxInFlight && waitingHead == waiting.count {
+            // A free slot and nobody waiting: write it from here (no batch task, no continuation to resume).
+            inFlight += 1
+            inFlightSettlements += 1
+            defer {
+                batchCount += 1
+                batchedSettlements += 1
+                inFlight -= 1
+                inFlightSettlements -= 1
+                pump()
+            }
+            return try await store.settleBatch([settlement])[0].get()
+        }
+        return try await withCheckedThrowingContinuation { continuation in
             waiting.append((settlement, continuation))
             pump()
         }
