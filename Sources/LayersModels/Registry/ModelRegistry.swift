@@ -63,6 +63,7 @@ public struct ModelRegistry: Sendable {
     /// upstream name like "claude-sonnet-4-5", or an alias's like "claude-sonnet-4-5-20250929")
     /// when exactly one model has it.
     public func model(id: String) -> ModelInfo? {
+        if let position = index[id] { return all[position] }  // the common case: an exact, canonical id
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
         if let position = index[key] { return all[position] }
         if let positions = bareIndex[key], positions.count == 1 { return all[positions[0]] }
