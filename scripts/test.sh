@@ -22,14 +22,16 @@ swift build --build-tests >/dev/null 2>&1 || { swift build --build-tests 2>&1 | 
 export LAYERS_BIN_DIR="$(swift build --show-bin-path)"
 
 status=0
-swift_passed=0; swift_failed=0
+swift_passed=0; swift_failed=0; swift_skipped=0
 echo "== swift test"
 timeout --kill-after=30 "${LAYERS_SWIFT_TEST_TIMEOUT:-1200}" swift test --skip-build 2>&1 | tee .swift-test.log | grep -Ev "^Test Case '.*' (started|passed)"
 swift_rc=${PIPESTATUS[0]}
-if line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .swift-test.log | tail -1); then
+# XCTest's last summary line: "Executed N tests, with [S tests skipped and] F failures (U unexpected) ...".
+if line=$(grep -E "Executed [0-9]+ tests?, with .*[0-9]+ failures?" .swift-test.log | tail -1); then
   swift_total=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-  swift_failed=$(echo "$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-  swift_passed=$((swift_total - swift_failed))
+  swift_skipped=$(echo "$line" | grep -Eo '[0-9]+ tests? skipped' | grep -Eo '^[0-9]+' || echo 0)
+  swift_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+  swift_passed=$((swift_total - swift_failed - swift_skipped))
 else
   swift_failed=1   # the runner crashed or never started
 fi
@@ -57,7 +59,7 @@ fi
 passed=$((swift_passed + py_passed + fuzz_passed))
 failed=$((swift_failed + py_failed + fuzz_failed))
 echo
-echo "swift: ${swift_passed} passed, ${swift_failed} failed; python: ${py_passed} passed, ${py_failed} failed; fuzz: ${fuzz_passed} passed, ${fuzz_failed} failed"
+echo "swift: ${swift_passed} passed, ${swift_failed} failed, ${swift_skipped} skipped; python: ${py_passed} passed, ${py_failed} failed; fuzz: ${fuzz_passed} passed, ${fuzz_failed} failed"
 echo "suite time: $((SECONDS - started)) s"
 echo "${passed} passed, ${failed} failed"
 exit $status
