@@ -230,6 +230,21 @@ struct StoreConformance {
         let unknown = try await keys.revokeKey(id: .random(), userID: nil)
         XCTAssertNil(unknown)
 
+        // Key-level margin: set, read back through every lookup, cleared; unknown keys answer nil.
+        let initialMargin = try await keys.key(id: k2.id)?.marginBps
+        XCTAssertNil(initialMargin)
+        let margined = try await keys.setKeyMargin(id: k2.id, marginBps: 2550)
+        XCTAssertEqual(margined?.marginBps, 2550)
+        let byID = try await keys.key(id: k2.id)?.marginBps
+        XCTAssertEqual(byID, 2550)
+        let byHash = try await keys.lookup(keyHash: k2.keyHash)?.marginBps
+        XCTAssertEqual(byHash, 2550)
+        let cleared = try await keys.setKeyMargin(id: k2.id, marginBps: nil)
+        XCTAssertNil(cleared?.marginBps)
+        XCTAssertNotNil(cleared, "clearing returns the record")
+        let unknownMargin = try await keys.setKeyMargin(id: .random(), marginBps: 100)
+        XCTAssertNil(unknownMargin)
+
         let used = Date(timeIntervalSince1970: 1_800_000_000)
         try await keys.touchKey(id: k2.id, at: used)
         let touched = try await keys.key(id: k2.id)

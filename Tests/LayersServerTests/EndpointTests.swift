@@ -156,6 +156,26 @@ final class EndpointTests: XCTestCase {
         let v10 = await gw.send(.get, "/admin/usage?user=\(id)", headers: admin).json["total_requests"]?.intValue
         XCTAssertEqual(v10, 1)
 
+        // A key-level margin wins over the user's (0%) and is cleared by null.
+        let keyID = try XCTUnwrap(created.json["api_key"]?["id"]?.stringValue)
+        let keyMargin = await gw.send(.post, "/admin/keys/\(keyID)/margin", body: #"{"margin_percent":100}"#,
+                                      headers: admin)
+        XCTAssertEqual(keyMargin.status, 200, keyMargin.body)
+        XCTAssertEqual(keyMargin.json["key"]?["margin_percent"]?.numberValue?.text, "100")
+        let doubled = await gw.chat(#"{"model":"anthropic/claude-sonnet-4.5","messages":[{"role":"user","content":"Hi"}],"max_tokens":1000}"#, key: key)
+        XCTAssertEqual(doubled.json["layers"]?["credits_used"]?.numberValue?.text, "4.2", doubled.body)
+        XCTAssertEqual(doubled.json["layers"]?["cost_breakdown"]?["margin_percent"]?.numberValue?.text, "100")
+        let clearedKey = await gw.send(.post, "/admin/keys/\(keyID)/margin", body: #"{"margin_percent":null}"#,
+                                       headers: admin)
+        XCTAssertEqual(clearedKey.json["key"]?["margin_percent"], .null)
+        let back = await gw.chat(#"{"model":"anthropic/claude-sonnet-4.5","messages":[{"role":"user","content":"Hi"}],"max_tokens":1000}"#, key: key)
+        XCTAssertEqual(back.json["layers"]?["credits_used"]?.numberValue?.text, "2.1", back.body)
+        let noKey = await gw.send(.post, "/admin/keys/\(UUID().uuidString)/margin", body: #"{"margin_percent":5}"#,
+                                  headers: admin)
+        XCTAssertEqual(noKey.status, 404)
+        let noAdmin = await gw.send(.post, "/admin/keys/\(keyID)/margin", body: #"{"margin_percent":5}"#)
+        XCTAssertEqual(noAdmin.status, 403, "no admin credential")
+
         let margin = await gw.send(.post, "/admin/models/margin", body: #"{"model":"openai/gpt-4o","margin_percent":"25.5"}"#, headers: admin)
         XCTAssertEqual(margin.json["model_margins"]?["openai/gpt-4o"]?.numberValue?.text, "25.5")
     }

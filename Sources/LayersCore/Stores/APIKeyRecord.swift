@@ -32,11 +32,15 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
     public var tierOverride: String?
     /// Optional spending cap for this key in micro-credits per calendar month (UTC); nil = no cap.
     public var monthlyBudget: MicroCredits?
+    /// Margin for requests made with this key, in basis points (6000 = 60%); wins over the owner's and the
+    /// model's margins. nil = no key-level override.
+    public var marginBps: Int?
 
     public init(
         id: APIKeyID, userID: UserID, keyHash: String, keyPrefix: String, name: String, project: String? = nil,
         mode: Mode, isActive: Bool = true, expiresAt: Date? = nil, lastUsedAt: Date? = nil,
-        createdAt: Date, revokedAt: Date? = nil, tierOverride: String? = nil, monthlyBudget: MicroCredits? = nil
+        createdAt: Date, revokedAt: Date? = nil, tierOverride: String? = nil, monthlyBudget: MicroCredits? = nil,
+        marginBps: Int? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -52,6 +56,7 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
         self.revokedAt = revokedAt
         self.tierOverride = tierOverride
         self.monthlyBudget = monthlyBudget
+        self.marginBps = marginBps
     }
 
     /// Whether the key may be used at `now`: revoked wins over expired.
@@ -75,11 +80,13 @@ public struct NewAPIKey: Sendable, Hashable {
     public var expiresAt: Date?
     public var tierOverride: String?
     public var monthlyBudget: MicroCredits?
+    /// Key-level margin in basis points (see `APIKeyRecord.marginBps`).
+    public var marginBps: Int?
 
     public init(
         id: APIKeyID = .random(), userID: UserID, keyHash: String, keyPrefix: String, name: String,
         project: String? = nil, mode: APIKeyRecord.Mode, expiresAt: Date? = nil, tierOverride: String? = nil,
-        monthlyBudget: MicroCredits? = nil
+        monthlyBudget: MicroCredits? = nil, marginBps: Int? = nil
     ) {
         self.id = id
         self.userID = userID
@@ -91,5 +98,6 @@ public struct NewAPIKey: Sendable, Hashable {
         self.expiresAt = expiresAt
         self.tierOverride = tierOverride
         self.monthlyBudget = monthlyBudget
+        self.marginBps = marginBps
     }
 }

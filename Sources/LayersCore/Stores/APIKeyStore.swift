@@ -19,6 +19,9 @@ public protocol APIKeyStore: Sendable {
     /// Revokes a key (sets inactive and `revokedAt`). With `userID`, only if the key belongs to that user.
     /// Returns the updated record, or nil when no such key (for that user) exists. Revoking twice is harmless.
     func revokeKey(id: APIKeyID, userID: UserID?) async throws -> APIKeyRecord?
+    /// Sets or clears (nil) a key's margin override in basis points. Returns the updated record, or nil when
+    /// no such key exists.
+    func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord?
     /// Records use of a key. Best-effort and cheap; callers may throttle it.
     func touchKey(id: APIKeyID, at date: Date) async throws
 }

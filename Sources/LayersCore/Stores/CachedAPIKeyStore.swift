@@ -63,6 +63,12 @@ public actor CachedAPIKeyStore: APIKeyStore {
         return record
     }
 
+    public func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord? {
+        let record = try await base.setKeyMargin(id: id, marginBps: marginBps)
+        if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
+        return record
+    }
+
     public func touchKey(id: APIKeyID, at date: Date) async throws {
         if let last = lastTouch[id], date.timeIntervalSince(last) < touchInterval { return }
         if lastTouch.count >= capacity { lastTouch.removeAll(keepingCapacity: true) }

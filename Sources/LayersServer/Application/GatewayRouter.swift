@@ -62,6 +62,7 @@ public enum GatewayRouter {
         adminRoute(.get, "/admin/users/:id/keys", admin.listKeys)
         adminRoute(.post, "/admin/users/:id/keys", admin.createKey)
         adminRoute(.delete, "/admin/keys/:id", admin.revokeKey)
+        adminRoute(.post, "/admin/keys/:id/margin", admin.setKeyMargin)
         adminRoute(.post, "/admin/models/margin", admin.setModelMargin)
         adminRoute(.get, "/admin/usage", admin.usage)
 

@@ -65,7 +65,8 @@ public struct GatewayServices: Sendable {
         let policy = MarginPolicy(
             defaultMargin: Margin(bps: Int64(configuration.defaultMarginBasisPoints)),
             modelOverrides: Dictionary((overrides ?? [:]).map { ($0.key.lowercased(), Margin(bps: Int64($0.value))) }, uniquingKeysWith: { a, _ in a }))
-        return policy.margin(for: model.id, userMargin: principal.account.marginBps.map { Margin(bps: Int64($0)) })
+        return policy.margin(for: model.id, userMargin: principal.account.marginBps.map { Margin(bps: Int64($0)) },
+                             keyMargin: principal.key.marginBps.map { Margin(bps: Int64($0)) })
     }
 
     /// The pipeline steps in front of every authenticated endpoint: authenticate, then rate limit.

@@ -31,6 +31,7 @@ enum RecordJSON {
         o["expires_at"] = date(k.expiresAt)
         o["revoked_at"] = date(k.revokedAt)
         o["tier"] = k.tierOverride.map(JSONValue.string) ?? .null
+        o["margin_percent"] = k.marginBps.map { .decimal(DecimalText.format(Int64($0), scale: 2)) } ?? .null
         return .object(o)
     }
 

@@ -34,6 +34,13 @@ extension InMemoryStore {
         return record
     }
 
+    public func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord? {
+        guard var record = keys[id] else { return nil }
+        record.marginBps = marginBps
+        keys[id] = record
+        return record
+    }
+
     public func touchKey(id: APIKeyID, at date: Date) async throws {
         guard var record = keys[id] else { return }
         if record.lastUsedAt.map({ $0 < date }) ?? true {

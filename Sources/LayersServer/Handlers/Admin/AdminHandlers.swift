@@ -138,6 +138,24 @@ struct AdminHandlers: Sendable {
         return .json(["success": true, "key": RecordJSON.key(revoked)])
     }
 
+    /// `POST /admin/keys/{id}/margin` `{"margin_percent": 25}` (null clears it): a key-level margin, which wins
+    /// over the owner's and the model's margins.
+    func setKeyMargin(_ context: RequestContext) async throws -> HTTPResponse {
+        guard let id = APIKeyID(context.request.pathParameters["id"] ?? "") else {
+            throw LayersError.notFound(message: "Key not found", code: "key_not_found")
+        }
+        let body = try JSONBody(context.request)
+        guard let bps = try body.percentBps("margin_percent") else {
+            throw LayersError.invalidRequest(message: "margin_percent is required (null clears it)",
+                                             param: "margin_percent")
+        }
+        guard let updated = try await services.stores.keys.setKeyMargin(id: id, marginBps: bps) else {
+            throw LayersError.notFound(message: "Key not found", code: "key_not_found")
+        }
+        services.authenticator.invalidate(userID: updated.userID)
+        return .json(["success": true, "key": RecordJSON.key(updated)])
+    }
+
     /// `GET /admin/usage?user=<id>&days=...` (all users when `user` is absent).
     func usage(_ context: RequestContext) async throws -> HTTPResponse {
         var user: UserID?
