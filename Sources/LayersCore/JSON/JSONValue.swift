@@ -2,7 +2,7 @@
 ///
 /// Objects keep their keys in insertion order and numbers keep their exact literal text, so a body that is
 /// parsed, edited and written again changes only where it was edited. Parsing and writing are hand-written
-/// over bytes (see `JSONParser` and `JSONWriter`) because Foundation's `JSONSerialization` is slow on Linux.
+/// over bytes (see `JSONParser` and `JSONWriter`) because Foundation's `Any`-tree JSON serializer is slow on Linux.
 ///
 /// ```swift
 /// var body = try JSONValue.parse(#"{"model":"gpt-4o","stream":true}"#)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON document read only for its shape (member names and nesting), for override-file diagnostics.
-/// Decoded with `JSONDecoder` rather than `JSONSerialization`, whose `Any` trees are slow on Linux.
+/// Decoded with `JSONDecoder` rather than Foundation's `Any`-tree serializer, which is slow on Linux.
 package indirect enum OverrideJSON: Decodable, Sendable {
     case object([String: OverrideJSON])
     case array([OverrideJSON])
