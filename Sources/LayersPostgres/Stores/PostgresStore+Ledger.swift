@@ -81,50 +81,15 @@ extension PostgresStore: CreditLedger {
     /// refuses one (unknown user, request id of another user), the batch is rolled back and its holds are placed
     /// one by one. Throws (`StoreError.unavailable`) only when the database is unreachable.
     public func reserveBatch(_ requests: [ReserveRequest]) async throws -> [Result<ReservationOutcome, any Error>] {
-        var results = [Result<ReservationOutcome, any Error>?](repeating: nil, count: requests.count)
-        var valid: [Int] = []
-        for (i, r) in requests.enumerated() {
-            if r.requestID.isEmpty {
-                results[i] = .failure(StoreError.invalidArgument("empty request id"))
-            } else if r.amount < .zero {
-                results[i] = .failure(StoreError.invalidArgument("amount must be >= 0"))
-            } else {
-                valid.append(i)
-            }
-        }
-        valid.sort {
-            let a = requests[$0], b = requests[$1]
-            let ua = a.userID.rawValue, ub = b.userID.rawValue
-            return ua != ub ? UUID.byteOrderLess(ua, ub)
-                : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
-        }
-        if valid.count == 1 {
-            let i = valid[0]
-            results[i] = await reserveResult(requests[i])
-        } else if !valid.isEmpty {
-            let ordered = valid.map { requests[$0] }
-            do {
-                var attempt = 0
-                while true {
-                    attempt += 1
-                    do {
-                        let outcomes = try await pool.withConnection(retryOnConnectionLoss: true) { conn in
-                            try Self.reserveInOneStatement(ordered, on: conn)
-                        }
-                        for (i, outcome) in zip(valid, outcomes) { results[i] = .success(outcome) }
-                        break
-                    } catch let error as PostgresError
-                        where attempt < 3 && (error.sqlState == "40P01" || error.sqlState == "40001") {
-                        continue   // deadlock with the sweeper: the batch rolled back whole, run it again
-                    }
-                }
-            } catch let error as PostgresError where error.isTransient {
-                throw error.storeError(user: nil, amount: nil, requestID: nil)
-            } catch {
-                for i in valid { results[i] = await reserveResult(requests[i]) }
-            }
-        }
-        return results.map { $0! }
+        try await runBatch(
+            requests,
+            validate: { r in
+                if r.requestID.isEmpty { throw StoreError.invalidArgument("empty request id") }
+                if r.amount < .zero { throw StoreError.invalidArgument("amount must be >= 0") }
+            },
+            lockKey: { ($0.userID.rawValue, $0.requestID) },
+            inOneStatement: { ordered, conn in try Self.reserveInOneStatement(ordered, on: conn) },
+            alone: { await reserveResult($0) })
     }
 
     static func reserveInOneStatement(_ requests: [ReserveRequest], on conn: PostgresConnection) throws
@@ -239,49 +204,64 @@ extension PostgresStore: CreditLedger {
     /// one bad settlement never fails the others. Throws (`StoreError.unavailable`) only when the database is
     /// unreachable: then none of them is known to have been applied, and all may be retried (idempotent).
     public func settleBatch(_ settlements: [Settlement]) async throws -> [Result<SettlementOutcome, any Error>] {
-        var results = [Result<SettlementOutcome, any Error>?](repeating: nil, count: settlements.count)
+        try await runBatch(
+            settlements,
+            validate: { try Self.validate($0) },
+            lockKey: { ($0.usage.userID.rawValue, $0.usage.requestID) },
+            inOneStatement: { ordered, conn in try Self.settleInOneStatement(ordered, on: conn) },
+            alone: { await settleResult($0) })
+    }
+
+    /// The shared shape of group commit (holds and settlements): items that fail `validate` get their error; the
+    /// rest run in ONE statement in lock order (user id, then request id, so batches of either kind never deadlock
+    /// each other), again up to twice when the sweeper deadlocks with them (the batch rolled back whole); a lone
+    /// item runs `alone`. When the database refuses any item, the batch rolled back and each runs `alone`, so one
+    /// bad item never fails the others. Throws only when the database is unreachable. Results in the order given.
+    private func runBatch<Item: Sendable, Outcome: Sendable>(
+        _ items: [Item],
+        validate: (Item) throws -> Void,
+        lockKey: (Item) -> (user: UUID, requestID: String),
+        inOneStatement: @escaping @Sendable ([Item], PostgresConnection) throws -> [Outcome],
+        alone: (Item) async -> Result<Outcome, any Error>
+    ) async throws -> [Result<Outcome, any Error>] {
+        var results = [Result<Outcome, any Error>?](repeating: nil, count: items.count)
         var valid: [Int] = []
-        for (i, settlement) in settlements.enumerated() {
+        for (i, item) in items.enumerated() {
             do {
-                try Self.validate(settlement)
+                try validate(item)
                 valid.append(i)
             } catch {
                 results[i] = .failure(error)
             }
         }
         valid.sort {
-            let a = settlements[$0].usage, b = settlements[$1].usage
-            let ua = a.userID.rawValue, ub = b.userID.rawValue
-            return ua != ub ? UUID.byteOrderLess(ua, ub)
+            let a = lockKey(items[$0]), b = lockKey(items[$1])
+            return a.user != b.user ? UUID.byteOrderLess(a.user, b.user)
                 : (a.requestID != b.requestID ? a.requestID < b.requestID : $0 < $1)
         }
         if valid.count == 1 {
-            let i = valid[0]
-            results[i] = await settleResult(settlements[i])
+            results[valid[0]] = await alone(items[valid[0]])
         } else if !valid.isEmpty {
-            let ordered = valid.map { settlements[$0] }
+            let ordered = valid.map { items[$0] }
             do {
                 var attempt = 0
                 while true {
                     attempt += 1
                     do {
                         let outcomes = try await pool.withConnection(retryOnConnectionLoss: true) { conn in
-                            try Self.settleInOneStatement(ordered, on: conn)
+                            try inOneStatement(ordered, conn)
                         }
                         for (i, outcome) in zip(valid, outcomes) { results[i] = .success(outcome) }
                         break
                     } catch let error as PostgresError
                         where attempt < 3 && (error.sqlState == "40P01" || error.sqlState == "40001") {
-                        // The sweeper locks several users in expiry order and may deadlock with a batch;
-                        // PostgreSQL aborts one of them. The batch rolled back whole: run it again.
                         continue
                     }
                 }
             } catch let error as PostgresError where error.isTransient {
                 throw error.storeError(user: nil, amount: nil, requestID: nil)
             } catch {
-                // One settlement was refused and the batch rolled back: settle each on its own.
-                for i in valid { results[i] = await settleResult(settlements[i]) }
+                for i in valid { results[i] = await alone(items[i]) }
             }
         }
         return results.map { $0! }
