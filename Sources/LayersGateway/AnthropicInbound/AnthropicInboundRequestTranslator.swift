@@ -26,20 +26,11 @@ public struct AnthropicInboundRequestTranslator: Sendable {
 
     /// The OpenAI Chat Completions body for an Anthropic Messages body. Throws a 400 naming the bad field.
     public func translate(_ request: JSONValue) throws(AnthropicInboundError) -> JSONValue {
-        guard let body = request.objectValue else {
-            throw .invalidRequest("The request body must be a JSON object.")
-        }
-        guard let model = body["model"]?.stringValue, !model.isEmpty else {
-            throw .invalidRequest("model: Field required")
-        }
-        guard let maxTokens = body["max_tokens"]?.int64Value else {
+        let (model, requiredMaxTokens, messages) = try AnthropicPassthrough.envelopeHead(request)
+        // envelopeHead checked both: an object body, and max_tokens (required here).
+        guard let body = request.objectValue, let maxTokens = requiredMaxTokens else {
             throw .invalidRequest("max_tokens: Field required (a positive integer)")
         }
-        guard maxTokens >= 1 else { throw .invalidRequest("max_tokens: must be at least 1") }
-        guard let messages = body["messages"]?.arrayValue else {
-            throw .invalidRequest("messages: Field required (an array of messages)")
-        }
-        guard !messages.isEmpty else { throw .invalidRequest("messages: at least one message is required") }
 
         var out = JSONObject()
         out["model"] = .string(model)

@@ -25,20 +25,7 @@ public enum AnthropicPassthrough {
     /// `requireMaxTokens` is false, for count_tokens), and a non-empty `messages` array of user/assistant turns
     /// that each have `content`. Errors name the field as the translator does.
     public static func validateEnvelope(_ body: JSONValue, requireMaxTokens: Bool = true) throws(AnthropicInboundError) {
-        guard body.objectValue != nil else { throw .invalidRequest("The request body must be a JSON object.") }
-        guard let model = body["model"]?.stringValue, !model.isEmpty else {
-            throw .invalidRequest("model: Field required")
-        }
-        if requireMaxTokens || body["max_tokens"] != nil {
-            guard let maxTokens = body["max_tokens"]?.int64Value else {
-                throw .invalidRequest("max_tokens: Field required (a positive integer)")
-            }
-            guard maxTokens >= 1 else { throw .invalidRequest("max_tokens: must be at least 1") }
-        }
-        guard let messages = body["messages"]?.arrayValue else {
-            throw .invalidRequest("messages: Field required (an array of messages)")
-        }
-        guard !messages.isEmpty else { throw .invalidRequest("messages: at least one message is required") }
+        let messages = try envelopeHead(body, requireMaxTokens: requireMaxTokens).messages
         for (index, message) in messages.enumerated() {
             let path = "messages.\(index)"
             guard message.objectValue != nil else { throw .invalidRequest("\(path): must be an object") }
@@ -50,6 +37,30 @@ public enum AnthropicPassthrough {
                 throw .invalidRequest("\(path).content: must be a string or an array of content blocks")
             }
         }
+    }
+
+    /// The top-level fields every Messages request needs: an object body, a non-empty `model`, `max_tokens` ≥ 1
+    /// (optional when `requireMaxTokens` is false, but checked when present) and a non-empty `messages` array.
+    static func envelopeHead(_ body: JSONValue, requireMaxTokens: Bool = true) throws(AnthropicInboundError)
+        -> (model: String, maxTokens: Int64?, messages: [JSONValue])
+    {
+        guard body.objectValue != nil else { throw .invalidRequest("The request body must be a JSON object.") }
+        guard let model = body["model"]?.stringValue, !model.isEmpty else {
+            throw .invalidRequest("model: Field required")
+        }
+        var maxTokens: Int64?
+        if requireMaxTokens || body["max_tokens"] != nil {
+            guard let value = body["max_tokens"]?.int64Value else {
+                throw .invalidRequest("max_tokens: Field required (a positive integer)")
+            }
+            guard value >= 1 else { throw .invalidRequest("max_tokens: must be at least 1") }
+            maxTokens = value
+        }
+        guard let messages = body["messages"]?.arrayValue else {
+            throw .invalidRequest("messages: Field required (an array of messages)")
+        }
+        guard !messages.isEmpty else { throw .invalidRequest("messages: at least one message is required") }
+        return (model, maxTokens, messages)
     }
 
     /// An upstream message (or error) body with `model` set back to the client's model id; bodies that do not
