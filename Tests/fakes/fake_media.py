@@ -44,6 +44,7 @@ import uuid
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+import fake_lifecycle
 
 SCENARIO_RE = re.compile(r"\[\[media:([a-z0-9_:\-]+)\]\]")
 
@@ -653,21 +654,7 @@ def main():
     args = parser.parse_args()
     Handler.chat_upstream = args.chat_upstream
     if args.exit_on_stdin_eof:
-        import os
-        parent = os.getppid()
-
-        def watch_stdin():
-            while sys.stdin.buffer.read(1024):
-                pass
-            os._exit(0)
-
-        def watch_parent():
-            # stdin EOF is not enough: a sibling child may have inherited our stdin's write end.
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(0)
-        threading.Thread(target=watch_stdin, daemon=True).start()
-        threading.Thread(target=watch_parent, daemon=True).start()
+        fake_lifecycle.exit_with_parent()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)

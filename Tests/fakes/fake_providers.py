@@ -25,6 +25,7 @@ import fake_anthropic
 import fake_gemini
 import fake_openai
 from fake_common import FakeError, Recorder, scenarios_from
+import fake_lifecycle
 
 RECORDER = Recorder()
 
@@ -239,21 +240,7 @@ def main():
                         help="exit when stdin closes (so a test process that dies takes the fake with it)")
     args = parser.parse_args()
     if args.exit_on_stdin_eof:
-        import os
-        parent = os.getppid()
-
-        def watch_stdin():
-            while sys.stdin.buffer.read(1024):
-                pass
-            os._exit(0)
-
-        def watch_parent():
-            # stdin EOF is not enough: a sibling child may have inherited our stdin's write end.
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(0)
-        threading.Thread(target=watch_stdin, daemon=True).start()
-        threading.Thread(target=watch_parent, daemon=True).start()
+        fake_lifecycle.exit_with_parent()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)
