@@ -80,3 +80,32 @@ final class PostgresGroupCommitStoreTests: XCTestCase {
     func testUsageQueries() async throws { try await suite().usageQueries() }
     func testConcurrentReserveSettle() async throws { try await suite().concurrentReserveSettle(pairs: 200) }
 }
+
+/// The ledger part of the conformance suite with holds and settlements in memory against credit leases
+/// (`LeasedCreditLedger`, the server's default with PostgreSQL).
+final class PostgresLeasedLedgerStoreTests: XCTestCase {
+    private var store: PostgresStore?
+
+    override func tearDown() async throws {
+        store?.pool.shutdown()
+        store = nil
+    }
+
+    private func suite() async throws -> StoreConformance {
+        let store = try await PostgresTestSupport.store(poolSize: 16)
+        self.store = store
+        var stores = store.asStores(keyCacheTTL: nil)
+        stores.ledger = LeasedCreditLedger(store: store, policy: .init(flushInterval: .milliseconds(2)))
+        return StoreConformance(stores: stores, storedReserved: { user in
+            try await store.pool.withConnection { conn in
+                try conn.query("SELECT reserved FROM credit_balances WHERE user_id = $1", [user]).row(0).requiredInt64(0)
+            }
+        })
+    }
+
+    func testReserveSettleRelease() async throws { try await suite().reserveSettleRelease() }
+    func testSettleOverrunPolicy() async throws { try await suite().settleOverrunPolicy() }
+    func testSweeperReleasesExpiredHolds() async throws { try await suite().sweeperReleasesExpiredHolds() }
+    func testUsageQueries() async throws { try await suite().usageQueries() }
+    func testConcurrentReserveSettle() async throws { try await suite().concurrentReserveSettle(pairs: 200) }
+}

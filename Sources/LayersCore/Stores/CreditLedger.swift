@@ -36,6 +36,21 @@ public protocol CreditLedger: Sendable {
     func reservation(requestID: String) async throws -> Reservation?
     /// A user's ledger entries, newest first.
     func ledgerEntries(userID: UserID, limit: Int) async throws -> [LedgerEntry]
+    /// Makes every settlement accepted so far visible to reads of balances, ledger entries and usage
+    /// (read-your-writes for a ledger that writes in the background). Default: nothing to wait for.
+    func synchronize() async
+    /// Holds this ledger keeps outside its store (in memory) for `userID`, to add to the store's `reserved` when
+    /// showing a balance. Default: zero.
+    func holdsOutsideStore(userID: UserID) -> MicroCredits
+    /// True when `reserve` and `settle` normally complete without a database round trip, so callers need not
+    /// take them off the response path. Default: false.
+    var settlesInMemory: Bool { get }
+}
+
+extension CreditLedger {
+    public func synchronize() async {}
+    public func holdsOutsideStore(userID: UserID) -> MicroCredits { .zero }
+    public var settlesInMemory: Bool { false }
 }
 
 /// All four stores, as the server wires them.

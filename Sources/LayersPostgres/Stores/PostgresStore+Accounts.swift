@@ -3,8 +3,12 @@ import LayersCore
 import LayersCredits
 
 extension PostgresStore: AccountStore {
+    /// `reserved` is what requests hold: a lease (`credit_leases`) that no request holds yet is available, so it is
+    /// left out (a `LeasedCreditLedger` adds the holds it keeps in memory).
     static let accountColumns = """
-        user_id, balance, reserved, tier, monthly_credits, margin_bps, billing_customer_id, billing_subscription_id,
+        user_id, balance,
+        reserved - COALESCE((SELECT sum(l.amount) FROM credit_leases l WHERE l.user_id = credit_balances.user_id), 0)::bigint,
+        tier, monthly_credits, margin_bps, billing_customer_id, billing_subscription_id,
         updated_at
         """
 

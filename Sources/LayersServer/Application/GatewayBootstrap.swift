@@ -35,7 +35,14 @@ public struct GatewayBootstrap: Sendable {
             let pg = try await PostgresStore.connect(databaseURL: url, poolSize: configuration.databasePoolSize,
                                                      migrate: migrate)
             let ttl: Duration? = configuration.keyCacheSeconds > 0 ? .seconds(configuration.keyCacheSeconds) : nil
-            let stores = pg.asStores(keyCacheTTL: ttl, groupCommit: configuration.settlementGroupCommit)
+            var stores = pg.asStores(keyCacheTTL: ttl, groupCommit: configuration.settlementGroupCommit)
+            if configuration.creditLeases {
+                // Holds and settlements in memory against leases; flushes retry by themselves, so no queue.
+                let policy = LeasedCreditLedger.Policy(flushInterval: .milliseconds(configuration.leaseFlushMilliseconds))
+                stores.ledger = LeasedCreditLedger(store: pg, policy: policy, log: { ServerLog.error($0) })
+                return GatewayBootstrap(configuration: configuration, stores: stores, storageName: "postgresql",
+                                        registry: registry, tiers: tiers, postgres: pg, settlementQueue: nil)
+            }
             let journal = configuration.settlementJournal.map(SettlementJournal.init(path:))
             let queue = SettlementQueue(ledger: stores.ledger, journal: journal, onDrop: { settlement, error in
                 ServerLog.error("settlement of \(settlement.requestID) rejected by the database: \(error)")

@@ -94,6 +94,9 @@ public enum LayersCommandLine {
             let left = await queue.drain(timeout: .seconds(max(1, configuration.shutdownGraceSeconds)))
             if left > 0 { ServerLog.error("\(left) settlement(s) could not be written before exit") }
         }
+        if let leased = bootstrap.stores.ledger as? LeasedCreditLedger {
+            await leased.close()   // writes every settlement and gives the leases back
+        }
         sweeper?.cancel()
         await maintenance?.stop()
         bootstrap.postgres?.pool.shutdown()

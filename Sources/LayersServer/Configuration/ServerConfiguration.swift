@@ -28,6 +28,11 @@ public struct ServerConfiguration: Sendable {
     public var settlementGroupCommit: Bool
     /// Place a comfortably covered hold while the provider is already called (see ``ReserveStep``).
     public var overlapReservation: Bool
+    /// Hold and settle in memory against per-user credit leases, writing settlements in bulk (PostgreSQL only;
+    /// see `LeasedCreditLedger`). false: one PostgreSQL transaction per hold and per settlement.
+    public var creditLeases: Bool
+    /// How long settlements wait to be written together when `creditLeases` is on.
+    public var leaseFlushMilliseconds: Int
 
     /// Default markup in basis points (6000 = 60% = cost x 1.6).
     public var defaultMarginBasisPoints: Int
@@ -84,6 +89,8 @@ public struct ServerConfiguration: Sendable {
         settlementJournal = source["LAYERS_SETTLEMENT_JOURNAL"]
         settlementGroupCommit = try source.bool("LAYERS_SETTLEMENT_GROUP_COMMIT", default: true)
         overlapReservation = try source.bool("LAYERS_OVERLAP_RESERVATION", default: true)
+        creditLeases = try source.bool("LAYERS_CREDIT_LEASES", default: true)
+        leaseFlushMilliseconds = try source.int("LAYERS_LEASE_FLUSH_MS", default: 10, range: 1...10_000)
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.

@@ -12,9 +12,11 @@ struct AccountHandlers: Sendable {
     func balance(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         await services.settlements.drain(userID: principal.userID)
-        guard let account = try await services.stores.accounts.creditAccount(userID: principal.userID) else {
+        await services.stores.ledger.synchronize()
+        guard var account = try await services.stores.accounts.creditAccount(userID: principal.userID) else {
             throw LayersError.authentication(.unknown)
         }
+        account.reserved = account.reserved + services.stores.ledger.holdsOutsideStore(userID: principal.userID)
         guard case .object(var o) = RecordJSON.account(account) else { throw LayersError.internalError() }
         let policy = services.rateLimitPolicy(for: principal)
         o["rate_limit"] = ["requests_per_minute": .number(JSONNumber(policy.requestsPerMinute)),
@@ -26,6 +28,7 @@ struct AccountHandlers: Sendable {
     func usage(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         await services.settlements.drain(userID: principal.userID)
+        await services.stores.ledger.synchronize()
         let report = try await UsageReport(usage: services.stores.usage)
             .build(context.request, userID: principal.userID, includeTestByDefault: principal.isTest)
         return .json(report)

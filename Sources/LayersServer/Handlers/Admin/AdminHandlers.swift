@@ -17,9 +17,11 @@ struct AdminHandlers: Sendable {
 
     private func account(_ id: UserID) async throws -> CreditAccount {
         await services.settlements.drain(userID: id)
-        guard let account = try await services.stores.accounts.creditAccount(userID: id) else {
+        await services.stores.ledger.synchronize()
+        guard var account = try await services.stores.accounts.creditAccount(userID: id) else {
             throw LayersError.notFound(message: "No user \(id)", code: "user_not_found")
         }
+        account.reserved = account.reserved + services.stores.ledger.holdsOutsideStore(userID: id)
         return account
     }
 
@@ -166,6 +168,7 @@ struct AdminHandlers: Sendable {
             user = id
         }
         if let user { await services.settlements.drain(userID: user) } else { await services.settlements.drainAll() }
+        await services.stores.ledger.synchronize()
         return .json(try await UsageReport(usage: services.stores.usage).build(context.request, userID: user))
     }
 }

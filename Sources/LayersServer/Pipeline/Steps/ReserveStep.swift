@@ -24,6 +24,7 @@ public struct ReserveStep: PipelineStep {
 
     func overlaps(_ principal: Principal, estimate: MicroCredits) -> Bool {
         guard overlapProviderCall, services.configuration.overlapReservation, estimate > .zero,
+              !services.stores.ledger.settlesInMemory,   // a leased ledger holds in memory: nothing to overlap
               let available = principal.account.available else { return false }
         let (needed, overflow) = estimate.rawValue.multipliedReportingOverflow(by: Self.overlapCushion)
         return !overflow && available.rawValue >= needed
