@@ -127,9 +127,10 @@ END $$;
 
 -- Applies one flush of p_holder, in one transaction: for each user (p_users sorted by the caller, the lock
 -- order), charges p_charges[i] µcr, which p_counts[i] requests used, out of the holder's lease, and writes the
--- flush's usage rows (the usage arrays, one element per request; credits_charged as the holder computed it).
--- A lease that ran out (it expired and was swept while the holder was cut off from the database) is made up
--- from the free balance, capped there, so the balance never goes negative; the shortfall is returned.
+-- flush's usage rows and request_settlements anchors (the u_ arrays, one element per request; credits_charged
+-- as the holder computed it). A lease that ran out (it expired and was swept while the holder was cut off from
+-- the database) is made up from the free balance, capped there, so the balance never goes negative; the
+-- shortfall is returned. Set-based: a few statements per flush whatever its size.
 -- Idempotent by p_flush_id: a replay changes nothing and answers replayed = true.
 CREATE OR REPLACE FUNCTION apply_lease_flush(
     p_flush_id uuid, p_holder text, p_ttl_seconds double precision,
@@ -143,12 +144,10 @@ CREATE OR REPLACE FUNCTION apply_lease_flush(
 RETURNS TABLE (user_id uuid, charged bigint, from_lease bigint, shortfall bigint, balance bigint, reserved bigint,
                lease bigint, replayed boolean) LANGUAGE plpgsql AS $$
 DECLARE
-    b credit_balances%ROWTYPE;
-    l bigint;
-    covered bigint;
-    extra bigint;
-    total bigint := 0;
-    i integer;
+    v_covered bigint[];
+    v_extra bigint[];
+    v_lease bigint[];
+    v_total bigint;
 BEGIN
     IF EXISTS (SELECT 1 FROM lease_flushes f WHERE f.flush_id = p_flush_id) THEN
         RETURN QUERY SELECT c.user_id, 0::bigint, 0::bigint, 0::bigint, c.balance, c.reserved,
@@ -157,41 +156,52 @@ BEGIN
             WHERE c.user_id = ANY (p_users);
         RETURN;
     END IF;
-    FOR i IN 1 .. COALESCE(array_length(p_users, 1), 0) LOOP
-        IF p_charges[i] IS NULL OR p_charges[i] < 0 THEN
-            RAISE EXCEPTION 'charge must be >= 0' USING ERRCODE = 'LY422';
-        END IF;
-        SELECT * INTO b FROM credit_balances c WHERE c.user_id = p_users[i] FOR UPDATE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'user % not found', p_users[i] USING ERRCODE = 'LY404';
-        END IF;
-        SELECT x.amount INTO l FROM credit_leases x WHERE x.user_id = p_users[i] AND x.holder = p_holder FOR UPDATE;
-        covered := least(p_charges[i], COALESCE(l, 0));
-        extra := least(p_charges[i] - covered, greatest(0, b.balance - b.reserved));
-        IF l IS NOT NULL THEN
-            UPDATE credit_leases x SET amount = x.amount - covered,
-                                       expires_at = now() + make_interval(secs => p_ttl_seconds)
-                WHERE x.user_id = p_users[i] AND x.holder = p_holder;
-        END IF;
-        IF covered + extra > 0 THEN
-            UPDATE credit_balances c SET balance = c.balance - covered - extra, reserved = c.reserved - covered,
-                                         updated_at = now()
-                WHERE c.user_id = p_users[i] RETURNING * INTO b;
-        END IF;
-        IF covered > 0 THEN
-            INSERT INTO credit_ledger (user_id, kind, amount, note, balance_after, reserved_after)
-                VALUES (p_users[i], 'release', covered, 'lease ' || p_holder || ' used by ' || p_counts[i] || ' requests',
-                        b.balance + covered + extra, b.reserved);
-        END IF;
-        IF covered + extra > 0 THEN
-            INSERT INTO credit_ledger (user_id, kind, amount, external_ref, note, balance_after, reserved_after)
-                VALUES (p_users[i], 'charge', covered + extra, 'flush:' || p_flush_id || ':' || p_users[i],
-                        p_counts[i] || ' requests', b.balance, b.reserved);
-        END IF;
-        total := total + covered + extra;
-        RETURN QUERY SELECT p_users[i], covered + extra, covered, p_charges[i] - covered - extra, b.balance, b.reserved,
-                            COALESCE(l - covered, 0), false;
-    END LOOP;
+    IF EXISTS (SELECT 1 FROM unnest(p_charges) AS q(charge) WHERE q.charge IS NULL OR q.charge < 0) THEN
+        RAISE EXCEPTION 'charge must be >= 0' USING ERRCODE = 'LY422';
+    END IF;
+    -- Lock the users' balance rows in order, then read what each lease covers.
+    PERFORM 1 FROM credit_balances c WHERE c.user_id = ANY (p_users) ORDER BY c.user_id FOR UPDATE OF c;
+    SELECT array_agg(s.covered ORDER BY s.ord),
+           array_agg(least(s.charge - s.covered, greatest(0, s.free)) ORDER BY s.ord),
+           array_agg(s.lease_amount - s.covered ORDER BY s.ord)
+      INTO v_covered, v_extra, v_lease
+      FROM (SELECT q.ord, q.charge, least(q.charge, COALESCE(l.amount, 0)) AS covered, COALESCE(l.amount, 0) AS lease_amount,
+                   b.balance - b.reserved AS free
+              FROM unnest(p_users, p_charges) WITH ORDINALITY AS q(user_id, charge, ord)
+              JOIN credit_balances b ON b.user_id = q.user_id
+              LEFT JOIN credit_leases l ON l.user_id = q.user_id AND l.holder = p_holder) s;
+    IF COALESCE(array_length(v_covered, 1), 0) <> COALESCE(array_length(p_users, 1), 0) THEN
+        RAISE EXCEPTION 'user not found in flush' USING ERRCODE = 'LY404';
+    END IF;
+    UPDATE credit_leases l SET amount = l.amount - q.covered,
+                               expires_at = now() + make_interval(secs => p_ttl_seconds)
+      FROM unnest(p_users, v_covered) AS q(user_id, covered)
+     WHERE l.user_id = q.user_id AND l.holder = p_holder;
+    RETURN QUERY
+    WITH q AS (
+        SELECT * FROM unnest(p_users, p_charges, p_counts, v_covered, v_extra, v_lease)
+                 AS q(user_id, charge, n, covered, extra, lease_after)
+    ), upd AS (
+        UPDATE credit_balances c
+           SET balance = c.balance - q.covered - q.extra, reserved = c.reserved - q.covered, updated_at = now()
+          FROM q WHERE c.user_id = q.user_id AND q.covered + q.extra > 0
+        RETURNING c.user_id, c.balance, c.reserved, q.covered, q.extra, q.n
+    ), led AS (
+        INSERT INTO credit_ledger (user_id, kind, amount, external_ref, note, balance_after, reserved_after)
+        SELECT u.user_id, e.kind, e.amount, e.external_ref, e.note, e.balance_after, e.reserved_after
+          FROM upd u CROSS JOIN LATERAL (VALUES
+                ('release', u.covered, NULL, 'lease ' || p_holder || ' used by ' || u.n || ' requests',
+                 u.balance + u.covered + u.extra, u.reserved),
+                ('charge', u.covered + u.extra, 'flush:' || p_flush_id || ':' || u.user_id, u.n || ' requests',
+                 u.balance, u.reserved))
+             AS e(kind, amount, external_ref, note, balance_after, reserved_after)
+         WHERE e.amount > 0
+        RETURNING 1
+    )
+    SELECT q.user_id, q.covered + q.extra, q.covered, q.charge - q.covered - q.extra,
+           COALESCE(upd.balance, c.balance), COALESCE(upd.reserved, c.reserved), q.lease_after, false
+      FROM q LEFT JOIN upd ON upd.user_id = q.user_id
+             JOIN credit_balances c ON c.user_id = q.user_id;
     -- Each request once: its request_settlements row is the anchor (as with settle_credits); a request id that
     -- already has one keeps its first usage row.
     WITH t AS (
@@ -219,6 +229,7 @@ BEGIN
                t.base_cost_pd, t.credits, t.credits_charged, t.margin_bps, t.latency_ms, t.ttft_ms, t.status,
                t.error_code, t.is_test, t.is_stream, t.created_at
         FROM t JOIN anchored a ON a.request_id = t.request_id;
+    SELECT sum(x) INTO v_total FROM unnest(p_charges) AS x;
     INSERT INTO lease_flushes (flush_id, holder, requests, charged)
-        VALUES (p_flush_id, p_holder, COALESCE(array_length(u_request_id, 1), 0), total);
+        VALUES (p_flush_id, p_holder, COALESCE(array_length(u_request_id, 1), 0), COALESCE(v_total, 0));
 END $$;

@@ -51,9 +51,13 @@ struct LeaseBook {
     var closed: [String: Reservation] = [:]
     var closedOrder: [String] = []
     var pending: [LeasedSettlement] = []
+    /// A timed flush is waiting to start.
     var flushArmed = false
-    var writes: [Int: Task<Void, Never>] = [:]
-    var nextWrite = 0
+    /// The one write in flight (writes never overlap, so batches form while one is being written).
+    var writing: Task<Void, Never>?
+    /// Settlements accepted so far, and how many of them have been written (read-your-writes waits on this).
+    var acceptedCount = 0
+    var writtenCount = 0
     var dropped = 0
 
     /// Places a hold from the lease, or says by how much the lease is short. Replays an existing hold or
@@ -137,8 +141,9 @@ struct LeaseBook {
             uncollected: MicroCredits(rawValue: charge - charged), released: MicroCredits(rawValue: holdAmount),
             balanceAfter: MicroCredits(rawValue: lease.balance - lease.unflushed), replayed: false)
         remember(requestID, userID, outcome, replayMemory: replayMemory)
-        let startFlush = !flushArmed
-        flushArmed = true
+        acceptedCount += 1
+        let startFlush = !flushArmed && writing == nil
+        if startFlush { flushArmed = true }
         return .settled(outcome, startFlush: startFlush)
     }
 
@@ -158,10 +163,11 @@ struct LeaseBook {
 
     /// Books a finished write: the charges leave `unflushed` and the lease (or, when the database refused the
     /// flush, are dropped). Returns the users whose lease had run out, with the uncollected amount.
-    mutating func finishWrite(id: Int, charges: [LeaseCharge], results: [LeaseFlushResult]?)
+    mutating func finishWrite(through count: Int, charges: [LeaseCharge], results: [LeaseFlushResult]?)
         -> [(UserID, Int64)]
     {
-        writes[id] = nil
+        writing = nil
+        writtenCount = count
         var shortfalls: [(UserID, Int64)] = []
         let byUser = Dictionary(uniqueKeysWithValues: (results ?? []).map { ($0.userID, $0) })
         for charge in charges {

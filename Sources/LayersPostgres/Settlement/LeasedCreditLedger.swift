@@ -13,7 +13,8 @@ import Synchronization
 ///   request is refused with the credits this process and the database still have available (402).
 /// - **Settlements.** A settlement releases its hold and charges the lease in memory (the overrun policy of
 ///   `CreditLedger`, with the lease and whatever the lease can still grow by as the free balance), then joins
-///   the pending flush. Every `flushInterval` (or at `maxBatch` settlements) one transaction charges every user
+///   the pending flush. `flushInterval` after the first pending settlement, one transaction (at most `maxBatch`
+///   settlements; writes never overlap, so the next batch forms meanwhile) charges every user
 ///   of the batch out of their lease and inserts the batch's usage rows (`apply_lease_flush`), idempotent by
 ///   flush id, retried while the database is unreachable.
 /// - **Upkeep** (``sweepExpiredReservations(now:)``, run by `LedgerMaintenance`): holds of requests that died
@@ -159,13 +160,17 @@ public final class LeasedCreditLedger: CreditLedger {
     /// Settlements dropped because the database refused their flush (each is also reported through `log`).
     public var droppedCount: Int { state.withLock { $0.dropped } }
 
-    /// Writes every pending settlement now and waits for every write in flight.
+    /// Writes every settlement accepted before the call and waits until they are in the store.
     public func synchronize() async {
-        let writes = state.withLock { book in
-            if let write = startWrite(&book) { _ = write }
-            return Array(book.writes.values)
+        let target = state.withLock { $0.acceptedCount }
+        while true {
+            let write: Task<Void, Never>? = state.withLock { book in
+                if book.writtenCount >= target { return nil }
+                return book.writing ?? startWrite(&book)
+            }
+            guard let write else { return }
+            await write.value
         }
-        for write in writes { await write.value }
     }
 
     /// Graceful stop: writes everything, then gives every lease back.
@@ -181,24 +186,25 @@ public final class LeasedCreditLedger: CreditLedger {
             try? await Task.sleep(for: interval)
             state.withLock { book in
                 book.flushArmed = false
-                _ = startWrite(&book)
+                if book.writing == nil { _ = startWrite(&book) }
             }
         }
     }
 
-    /// Takes the pending settlements into a write task (registered before it can finish). Call under the lock.
+    /// Starts writing the pending settlements (call under the lock, with no write in flight). When the write
+    /// ends, the settlements that arrived meanwhile are written next, at once.
     private func startWrite(_ book: inout LeaseBook) -> Task<Void, Never>? {
         guard !book.pending.isEmpty else { return nil }
-        let batch = book.pending
-        book.pending.removeAll(keepingCapacity: true)
-        book.nextWrite += 1
-        let id = book.nextWrite
-        let task = Task { await self.write(batch, id: id) }
-        book.writes[id] = task
+        let count = min(book.pending.count, policy.maxBatch)
+        let batch = Array(book.pending.prefix(count))
+        book.pending.removeFirst(count)
+        let through = book.acceptedCount - book.pending.count
+        let task = Task { await self.write(batch, through: through) }
+        book.writing = task
         return task
     }
 
-    private func write(_ batch: [LeasedSettlement], id: Int) async {
+    private func write(_ batch: [LeasedSettlement], through: Int) async {
         var sums: [UserID: (amount: Int64, requests: Int)] = [:]
         for s in batch {
             sums[s.usage.userID, default: (0, 0)].amount += s.charged.rawValue
@@ -225,7 +231,9 @@ public final class LeasedCreditLedger: CreditLedger {
             }
         }
         let shortfalls = state.withLock { book in
-            book.finishWrite(id: id, charges: charges, results: results)
+            let shortfalls = book.finishWrite(through: through, charges: charges, results: results)
+            _ = startWrite(&book)   // what arrived meanwhile
+            return shortfalls
         }
         for (user, shortfall) in shortfalls {
             log("lease of user \(user) had run out: \(shortfall) µcr could not be collected")
