@@ -42,6 +42,7 @@ public enum MediaRoutes {
                 AnthropicValidateStep(maxMessages: limits.0, maxMessageCharacters: limits.1),
                 ResolveModelStep(services: services),
                 AnthropicTranslationCheckStep(media: media),
+                KeyBudgetStep.chat(services: services),
                 ReserveStep(services: services),
             ], endpoint: messages.respond)
         router.add(.post, "/v1/messages") { await messagesPipeline.respond(to: $0) }
