@@ -5,11 +5,10 @@ import LayersHTTP
 ///
 /// | route | pipeline |
 /// |---|---|
-/// | `POST /v1/chat/completions`, `/api/v1/chat`, `/api/v1/chat/completions` | authenticate → rate limit → validate → resolve model → reserve → provider + settle |
-/// | `POST /v1/chat/completions` (continued) | … resolve model → key budget → reserve → … |
+/// | `POST /v1/chat/completions`, `/api/v1/chat`, `/api/v1/chat/completions` | authenticate → rate limit → validate → resolve model → key budget → reserve → provider + settle |
 /// | `GET /api/balance`, `/api/usage`, `GET/POST /api/keys`, `DELETE /api/keys/{id}`, `POST /api/keys/{id}/budget` | authenticate → rate limit → handler |
 /// | `GET /v1/models`, `/v1/models/{id}`, `/health`, `/api/v1/chat` | public |
-/// | `/admin/*` | admin token → handler |
+/// | `/admin/*` (including `POST /admin/keys/{id}/budget`) | admin token → handler |
 /// | `/v1/images/generations`, `/api/v1/image`, `/v1/embeddings`, `/v1/messages` | see ``MediaRoutes`` |
 public enum GatewayRouter {
     /// Requests per minute allowed per client address for unauthenticated traffic.
