@@ -66,7 +66,7 @@ final class KeyBudgetTrackerTests: XCTestCase {
                        "the first request's hold counts while it runs")
         let held = await tracker.inFlight(keyID: k.id)
         XCTAssertEqual(held, µ("3"), "a refused request holds nothing")
-        await tracker.release(requestID: "a")
+        await tracker.release(requestID: "a", keyID: k.id)
         let third = try await tracker.admit(key: k, requestID: "c", estimate: µ("3"))
         XCTAssertEqual(third, .allowed, "a failed request's hold is gone")
         await tracker.settled(requestID: "c", keyID: k.id, amount: µ("1"), at: clock.read())
@@ -152,6 +152,18 @@ final class KeyBudgetTrackerTests: XCTestCase {
         clock.advance(61)
         let decision = try await tracker.admit(key: k, requestID: "b", estimate: µ("1"))
         XCTAssertEqual(decision, .exceeded(limit: µ("10"), spent: µ("9.5"), required: µ("1")))
+    }
+
+    func testTheSameRequestIDOnTwoKeysHoldsForEach() async throws {
+        let tracker = KeyBudgetTracker(source: Source().spend)
+        let a = key(budget: "5"), b = key(budget: "5")
+        _ = try await tracker.admit(key: a, requestID: "same", estimate: µ("4"))
+        _ = try await tracker.admit(key: b, requestID: "same", estimate: µ("4"))
+        await tracker.settled(requestID: "same", keyID: b.id, amount: µ("1"), at: Date())
+        let heldA = await tracker.inFlight(keyID: a.id)
+        let heldB = await tracker.inFlight(keyID: b.id)
+        XCTAssertEqual(heldA, µ("4"), "another key's settlement does not release this key's hold")
+        XCTAssertEqual(heldB, .zero)
     }
 
     func testConcurrentFirstChecksReadTheStoreOnce() async throws {

@@ -31,7 +31,7 @@ struct KeyBudgetStep: PipelineStep {
         do {
             return try await next(context)
         } catch {
-            await budgets.release(requestID: context.requestID)
+            await budgets.release(requestID: context.requestID, keyID: principal.key.id)
             throw error
         }
     }

@@ -13,7 +13,7 @@ struct KeyBudgetSubmitter: SettlementSubmitter {
         do {
             charged = try await base.submit(settlement)
         } catch {
-            await budgets.release(requestID: settlement.requestID)
+            if let key = settlement.usage.apiKeyID { await budgets.release(requestID: settlement.requestID, keyID: key) }
             throw error
         }
         await budgets.settled(requestID: settlement.requestID, keyID: settlement.usage.apiKeyID,

@@ -31,8 +31,13 @@ public actor KeyBudgetTracker {
         var refreshedAt: Date
     }
 
-    struct Hold {
+    /// Request ids come from clients (`x-request-id`), so a hold is known by key and request id together.
+    struct HoldID: Hashable {
         var keyID: APIKeyID
+        var requestID: String
+    }
+
+    struct Hold {
         var amount: MicroCredits
         var expiresAt: Date
     }
@@ -42,7 +47,7 @@ public actor KeyBudgetTracker {
     private let holdTTL: TimeInterval
     private let clock: @Sendable () -> Date
     private var months: [APIKeyID: KeyMonth] = [:]
-    private var holds: [String: Hold] = [:]
+    private var holds: [HoldID: Hold] = [:]
     private var inFlight: [APIKeyID: MicroCredits] = [:]
     private var loads: [APIKeyID: (month: BudgetMonth, task: Task<MicroCredits, any Error>)] = [:]
     private var lastPurge: Date
@@ -74,7 +79,8 @@ public actor KeyBudgetTracker {
     }
 
     /// Checks `key`'s budget for a request estimated at `estimate`. When allowed (and the key has a budget), the
-    /// estimate is held against the key until ``settled(requestID:keyID:amount:at:)`` or ``release(requestID:)``.
+    /// estimate is held against the key until ``settled(requestID:keyID:amount:at:)`` or
+    /// ``release(requestID:keyID:)``.
     /// `spent` in a refusal includes the key's other requests in flight on this process.
     public func admit(key: APIKeyRecord, requestID: String, estimate: MicroCredits) async throws
         -> KeyBudget.Decision
@@ -85,8 +91,9 @@ public actor KeyBudgetTracker {
         purgeExpiredHolds(now)
         let spent = settled.saturatingAdding(inFlight[key.id] ?? .zero)
         let decision = KeyBudget(limit: limit).check(spent: spent, estimate: estimate)
-        if decision == .allowed, estimate > .zero, holds[requestID] == nil {
-            holds[requestID] = Hold(keyID: key.id, amount: estimate, expiresAt: now.addingTimeInterval(holdTTL))
+        let hold = HoldID(keyID: key.id, requestID: requestID)
+        if decision == .allowed, estimate > .zero, holds[hold] == nil {
+            holds[hold] = Hold(amount: estimate, expiresAt: now.addingTimeInterval(holdTTL))
             inFlight[key.id] = (inFlight[key.id] ?? .zero).saturatingAdding(estimate)
         }
         return decision
@@ -95,18 +102,19 @@ public actor KeyBudgetTracker {
     /// A request was settled: its hold goes and `amount` (what was charged) is added to the key's spend for the
     /// month of `date` (the usage row's time), if that month is being tracked.
     public func settled(requestID: String, keyID: APIKeyID?, amount: MicroCredits, at date: Date) {
-        release(requestID: requestID)
-        guard let keyID, amount > .zero, var entry = months[keyID], entry.month == BudgetMonth(containing: date)
+        guard let keyID else { return }
+        release(requestID: requestID, keyID: keyID)
+        guard amount > .zero, var entry = months[keyID], entry.month == BudgetMonth(containing: date)
         else { return }
         entry.spent = entry.spent.saturatingAdding(amount)
         months[keyID] = entry
     }
 
     /// A request ended without a charge (refused later in the pipeline, failed): its hold goes.
-    public func release(requestID: String) {
-        guard let hold = holds.removeValue(forKey: requestID) else { return }
-        let left = (inFlight[hold.keyID] ?? .zero) - hold.amount
-        inFlight[hold.keyID] = left > .zero ? left : nil
+    public func release(requestID: String, keyID: APIKeyID) {
+        guard let hold = holds.removeValue(forKey: HoldID(keyID: keyID, requestID: requestID)) else { return }
+        let left = (inFlight[keyID] ?? .zero) - hold.amount
+        inFlight[keyID] = left > .zero ? left : nil
     }
 
     /// The key's charged spend in the current month (read from the store when not known or stale).
@@ -163,7 +171,7 @@ public actor KeyBudgetTracker {
     private func purgeExpiredHolds(_ now: Date) {
         guard now.timeIntervalSince(lastPurge) >= holdTTL / 10 else { return }
         lastPurge = now
-        for (requestID, hold) in holds where hold.expiresAt <= now { release(requestID: requestID) }
+        for (id, hold) in holds where hold.expiresAt <= now { release(requestID: id.requestID, keyID: id.keyID) }
     }
 
     private static func seconds(_ d: Duration) -> TimeInterval {
