@@ -11,7 +11,7 @@ extension LayersError {
              .messageTooLong, .costLimitExceeded, .providerRejectedRequest:
             return 400
         case .authentication: return 401
-        case .insufficientCredits: return 402
+        case .insufficientCredits, .keyBudgetExceeded: return 402
         case .permissionDenied: return 403
         case .modelNotFound, .notFound: return 404
         case .methodNotAllowed: return 405
@@ -52,6 +52,7 @@ extension LayersError {
         case .providerRejectedRequest: return "provider_invalid_request"
         case .authentication(let failure): return failure.code
         case .insufficientCredits: return "insufficient_credits"
+        case .keyBudgetExceeded: return "key_budget_exceeded"
         case .permissionDenied(_, let code): return code
         case .modelNotFound: return "model_not_found"
         case .notFound(_, let code): return code
@@ -105,6 +106,8 @@ extension LayersError {
             return failure.message
         case .insufficientCredits(let balance, let required):
             return "Insufficient credits: this request needs up to \(required.decimalString) credits and the available balance is \(balance.decimalString)"
+        case .keyBudgetExceeded(let budget, let spent, let required):
+            return "Key budget exceeded: this API key has spent \(spent.decimalString) of its monthly budget of \(budget.decimalString) credits and this request needs up to \(required.decimalString) more. Raise the key's budget or wait for the next month (UTC)"
         case .modelNotFound(let model, let suggestions):
             let hint = suggestions.isEmpty ? "" : " Did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
             return "The model '\(model)' does not exist.\(hint) GET \(Self.modelsListPath) lists the available models."
@@ -150,6 +153,10 @@ extension LayersError {
             extra["estimated_credits"] = Self.credits(estimated)
         case .insufficientCredits(let balance, let required):
             extra["balance"] = Self.credits(balance)
+            extra["required"] = Self.credits(required)
+        case .keyBudgetExceeded(let budget, let spent, let required):
+            extra["budget"] = Self.credits(budget)
+            extra["spent"] = Self.credits(spent)
             extra["required"] = Self.credits(required)
         case .modelNotFound(_, let suggestions):
             extra["suggestions"] = .array(suggestions.map(JSONValue.string))

@@ -40,6 +40,8 @@ public enum LayersError: Error, Sendable, Hashable {
     // MARK: 402
     /// The balance (minus reservations) cannot cover the estimate.
     case insufficientCredits(balance: MicroCredits, required: MicroCredits)
+    /// The key's spend this calendar month (UTC) plus the estimate would exceed the key's monthly budget.
+    case keyBudgetExceeded(budget: MicroCredits, spent: MicroCredits, required: MicroCredits)
 
     // MARK: 403
     /// Authenticated but not allowed (e.g. an admin route without the admin token).

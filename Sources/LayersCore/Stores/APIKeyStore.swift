@@ -1,4 +1,5 @@
 import Foundation
+import LayersCredits
 
 /// Storage of API key records. Lookups are by SHA-256 hash; the plaintext key never reaches a store.
 ///
@@ -22,6 +23,9 @@ public protocol APIKeyStore: Sendable {
     /// Sets or clears (nil) a key's margin override in basis points. Returns the updated record, or nil when
     /// no such key exists.
     func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord?
+    /// Sets or clears (nil) a key's monthly budget in micro-credits. With `userID`, only if the key belongs to that
+    /// user. Returns the updated record, or nil when no such key (for that user) exists.
+    func setKeyBudget(id: APIKeyID, userID: UserID?, monthlyBudget: MicroCredits?) async throws -> APIKeyRecord?
     /// Records use of a key. Best-effort and cheap; callers may throttle it.
     func touchKey(id: APIKeyID, at date: Date) async throws
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LayersCredits
 
 /// An `APIKeyStore` decorator that caches `lookup(keyHash:)` for a short time, so authenticating a request
 /// rarely touches the database, and throttles `touchKey` writes.
@@ -65,6 +66,14 @@ public actor CachedAPIKeyStore: APIKeyStore {
 
     public func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord? {
         let record = try await base.setKeyMargin(id: id, marginBps: marginBps)
+        if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
+        return record
+    }
+
+    public func setKeyBudget(id: APIKeyID, userID: UserID?, monthlyBudget: MicroCredits?) async throws
+        -> APIKeyRecord?
+    {
+        let record = try await base.setKeyBudget(id: id, userID: userID, monthlyBudget: monthlyBudget)
         if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
         return record
     }

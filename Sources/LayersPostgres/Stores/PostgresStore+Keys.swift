@@ -63,6 +63,18 @@ extension PostgresStore: APIKeyStore {
         }
     }
 
+    public func setKeyBudget(id: APIKeyID, userID: UserID?, monthlyBudget: MicroCredits?) async throws
+        -> APIKeyRecord?
+    {
+        try await run { conn in
+            let result = try conn.query("""
+                UPDATE api_keys SET monthly_budget = $3
+                WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) RETURNING \(Self.keyColumns)
+                """, [id, userID, monthlyBudget])
+            return result.count == 0 ? nil : try Self.decodeKey(result.row(0))
+        }
+    }
+
     public func revokeKey(id: APIKeyID, userID: UserID?) async throws -> APIKeyRecord? {
         try await run { conn in
             let result = try conn.query("""

@@ -55,8 +55,10 @@ public struct AccountOperations: Sendable {
     }
 
     /// Creates a key and returns it with its plaintext, which is shown once and never stored.
+    /// `monthlyBudget` caps what the key may spend per calendar month (UTC); nil = no cap.
     public func createKey(userID: UserID, name: String, mode: APIKeyMode, project: String?, expiresAt: Date?,
-                          tierOverride: String? = nil) async throws -> (APIKey, APIKeyRecord)
+                          tierOverride: String? = nil, monthlyBudget: MicroCredits? = nil) async throws
+        -> (APIKey, APIKeyRecord)
     {
         if let tierOverride, tiers.tier(named: tierOverride) == nil {
             throw LayersError.invalidRequest(message: "Unknown tier '\(tierOverride)'", param: "tier")
@@ -65,7 +67,8 @@ public struct AccountOperations: Sendable {
         do {
             let record = try await stores.keys.createKey(NewAPIKey(
                 userID: userID, keyHash: key.hash.hex, keyPrefix: key.displayPrefix, name: name, project: project,
-                mode: mode == .live ? .live : .test, expiresAt: expiresAt, tierOverride: tierOverride))
+                mode: mode == .live ? .live : .test, expiresAt: expiresAt, tierOverride: tierOverride,
+                monthlyBudget: monthlyBudget))
             return (key, record)
         } catch StoreError.userNotFound {
             throw LayersError.notFound(message: "No user \(userID)", code: "user_not_found")

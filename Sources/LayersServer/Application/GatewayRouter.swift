@@ -5,10 +5,10 @@ import LayersHTTP
 ///
 /// | route | pipeline |
 /// |---|---|
-/// | `POST /v1/chat/completions`, `/api/v1/chat`, `/api/v1/chat/completions` | authenticate → rate limit → validate → resolve model → reserve → provider + settle |
-/// | `GET /api/balance`, `/api/usage`, `GET/POST /api/keys`, `DELETE /api/keys/{id}` | authenticate → rate limit → handler |
+/// | `POST /v1/chat/completions`, `/api/v1/chat`, `/api/v1/chat/completions` | authenticate → rate limit → validate → resolve model → key budget → reserve → provider + settle |
+/// | `GET /api/balance`, `/api/usage`, `GET/POST /api/keys`, `DELETE /api/keys/{id}`, `POST /api/keys/{id}/budget` | authenticate → rate limit → handler |
 /// | `GET /v1/models`, `/v1/models/{id}`, `/health`, `/api/v1/chat` | public |
-/// | `/admin/*` | admin token → handler |
+/// | `/admin/*` (including `POST /admin/keys/{id}/budget`) | admin token → handler |
 /// | `/v1/images/generations`, `/api/v1/image`, `/v1/embeddings`, `/v1/messages` | see ``MediaRoutes`` |
 public enum GatewayRouter {
     /// Requests per minute allowed per client address for unauthenticated traffic.
@@ -23,6 +23,7 @@ public enum GatewayRouter {
             ValidateStep(maxMessages: services.configuration.maxMessages,
                          maxMessageCharacters: services.configuration.maxMessageCharacters),
             ResolveModelStep(services: services),
+            KeyBudgetStep.chat(services: services),
             ReserveStep(services: services, overlapProviderCall: true),
         ], endpoint: ChatCompletionEndpoint(services: services).respond)
         for path in ["/v1/chat/completions", "/api/v1/chat", "/api/v1/chat/completions"] {
@@ -47,6 +48,8 @@ public enum GatewayRouter {
         authenticated(.get, "/api/keys", account.listKeys)
         authenticated(.post, "/api/keys", account.createKey)
         authenticated(.delete, "/api/keys/:id", account.deleteKey)
+        let budgets = KeyBudgetHandlers(services: services)
+        authenticated(.post, "/api/keys/:id/budget", budgets.setOwnKeyBudget)
 
         let admin = AdminHandlers(services: services)
         func adminRoute(_ method: HTTPMethod, _ path: String, _ endpoint: @escaping PipelineEndpoint) {
@@ -63,6 +66,7 @@ public enum GatewayRouter {
         adminRoute(.post, "/admin/users/:id/keys", admin.createKey)
         adminRoute(.delete, "/admin/keys/:id", admin.revokeKey)
         adminRoute(.post, "/admin/keys/:id/margin", admin.setKeyMargin)
+        adminRoute(.post, "/admin/keys/:id/budget", budgets.setAnyKeyBudget)
         adminRoute(.post, "/admin/models/margin", admin.setModelMargin)
         adminRoute(.get, "/admin/usage", admin.usage)
 

@@ -21,8 +21,11 @@ public struct GatewayServices: Sendable {
 
     /// Runs and tracks settlements (background by default).
     public let settlements: SettlementScheduler
-    /// Where settlements go (the ledger directly, or PostgreSQL's outage-proof queue).
+    /// Where settlements go (the ledger directly, or PostgreSQL's outage-proof queue), through the key budgets'
+    /// hook (``KeyBudgetSubmitter``).
     public var settlementSubmitter: any SettlementSubmitter
+    /// Each budgeted key's spend this month, in memory (``KeyBudgetTracker``).
+    public let keyBudgets: KeyBudgetTracker
 
     let authenticator: Authenticator
     let modelMargins: ExpiringCache<String, [String: Int]>
@@ -32,7 +35,11 @@ public struct GatewayServices: Sendable {
                 liveBackend: any ChatBackend, sandboxBackend: any ChatBackend = SandboxBackend(),
                 storageName: String = "memory", settlementSubmitter: (any SettlementSubmitter)? = nil,
                 databaseCheck: @escaping @Sendable () async -> Bool = { true }) {
-        self.settlementSubmitter = settlementSubmitter ?? LedgerSubmitter(ledger: stores.ledger)
+        let keyBudgets = KeyBudgetTracker(usage: stores.usage,
+                                          holdTTL: .seconds(configuration.reservationTTLSeconds))
+        self.keyBudgets = keyBudgets
+        self.settlementSubmitter = KeyBudgetSubmitter(
+            base: settlementSubmitter ?? LedgerSubmitter(ledger: stores.ledger), budgets: keyBudgets)
         self.configuration = configuration
         self.stores = stores
         self.registry = registry

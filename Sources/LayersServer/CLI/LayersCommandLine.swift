@@ -21,6 +21,7 @@ public enum LayersCommandLine {
       layers-server add-credits --user ID --amount C [--reference REF] [--note TEXT]
                                                      Add credits (idempotent by --reference).
       layers-server create-key --user ID [--name N] [--mode live|test | --test] [--project P] [--expires-in-days D]
+                               [--monthly-budget C]
                                                      Create an API key; prints the plaintext key alone on stdout.
       layers-server check-key KEY                    Exit 0 when KEY exists and is active (nothing printed).
       layers-server models [--provider P] [--kind chat|image|embedding] [--json]
@@ -171,11 +172,18 @@ public enum LayersCommandLine {
             guard let d = Int(days), d > 0 else { throw CommandLineError("--expires-in-days must be positive") }
             expires = Date().addingTimeInterval(Double(d) * 86_400)
         }
+        var budget: MicroCredits?
+        if let text = args.value("monthly-budget") {
+            guard let amount = MicroCredits(decimalString: text), amount >= .zero else {
+                throw CommandLineError("--monthly-budget must be a non-negative number of credits")
+            }
+            budget = amount
+        }
         let bootstrap = try await GatewayBootstrap.open(configuration)
         defer { bootstrap.postgres?.pool.shutdown() }
         let (key, record) = try await bootstrap.operations.createKey(
             userID: user, name: args.value("name") ?? "default", mode: mode, project: args.value("project"),
-            expiresAt: expires)
+            expiresAt: expires, monthlyBudget: budget)
         FileHandle.standardError.write(Data("created \(mode.rawValue) key \(record.id) (\(record.keyPrefix)); it is shown only once\n".utf8))
         print(key.plaintext)
         return 0

@@ -21,19 +21,23 @@ struct EmbeddingsEndpoint: Sendable {
             },
             MediaResolveModelStep(services: services, purpose: .embeddings),
             EmbeddingsCheckStep(media: media),
-            MediaReserveStep(services: services) { context, model in
-                let request = try MediaBridge.embeddingsRequest(context.body ?? .null)
-                let tokens: Int
-                switch request.input {
-                case .texts(let texts):
-                    tokens = texts.reduce(0) { $0 + CreditEstimator.standard.promptTokens(forBytes: $1.utf8.count) + 1 }
-                case .tokens(let arrays):
-                    tokens = arrays.reduce(0) { $0 + $1.count }
-                }
-                return CreditCalculator.cost(usage: TokenUsage(promptTokens: tokens), pricing: model.pricing,
-                                             margin: context.margin).credits
-            },
+            KeyBudgetStep.media(services: services, estimate: Self.estimate),
+            MediaReserveStep(services: services, estimate: Self.estimate),
         ]
+    }
+
+    /// The hold per request: the input's estimated tokens at the model's price.
+    private static let estimate: @Sendable (RequestContext, ModelInfo) throws -> MicroCredits = { context, model in
+        let request = try MediaBridge.embeddingsRequest(context.body ?? .null)
+        let tokens: Int
+        switch request.input {
+        case .texts(let texts):
+            tokens = texts.reduce(0) { $0 + CreditEstimator.standard.promptTokens(forBytes: $1.utf8.count) + 1 }
+        case .tokens(let arrays):
+            tokens = arrays.reduce(0) { $0 + $1.count }
+        }
+        return CreditCalculator.cost(usage: TokenUsage(promptTokens: tokens), pricing: model.pricing,
+                                     margin: context.margin).credits
     }
 
     func respond(_ context: RequestContext) async throws -> HTTPResponse {

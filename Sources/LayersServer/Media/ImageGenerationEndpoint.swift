@@ -27,17 +27,24 @@ struct ImageGenerationEndpoint: Sendable {
             },
             MediaResolveModelStep(services: services, purpose: .images),
             ImageCheckStep(media: media, shape: shape),
-            MediaReserveStep(services: services) { context, model in
-                let request = try ImageRequestParser.parse(context.body ?? .null, shape: shape)
-                let spec = ImageModelSpec.resolve(model.id, upstreamName: model.upstreamName)
-                let resolved = try? spec?.sizeRule.resolve(size: request.size, aspectRatio: request.aspectRatio,
-                                                           model: model.id)
-                let usage = TokenUsage(promptTokens: CreditEstimator.standard.promptTokens(forBytes: request.prompt.utf8.count),
-                                       imageCount: request.n, imageSize: resolved?.size?.description ?? request.size,
-                                       imageQuality: Self.pricedQuality(request.quality))
-                return CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: context.margin).credits
-            },
+            KeyBudgetStep.media(services: services, estimate: estimate),
+            MediaReserveStep(services: services, estimate: estimate),
         ]
+    }
+
+    /// The hold per request: every image at the model's price for the resolved size and quality.
+    private var estimate: @Sendable (RequestContext, ModelInfo) throws -> MicroCredits {
+        let shape = self.shape
+        return { context, model in
+            let request = try ImageRequestParser.parse(context.body ?? .null, shape: shape)
+            let spec = ImageModelSpec.resolve(model.id, upstreamName: model.upstreamName)
+            let resolved = try? spec?.sizeRule.resolve(size: request.size, aspectRatio: request.aspectRatio,
+                                                       model: model.id)
+            let usage = TokenUsage(promptTokens: CreditEstimator.standard.promptTokens(forBytes: request.prompt.utf8.count),
+                                   imageCount: request.n, imageSize: resolved?.size?.description ?? request.size,
+                                   imageQuality: Self.pricedQuality(request.quality))
+            return CreditCalculator.cost(usage: usage, pricing: model.pricing, margin: context.margin).credits
+        }
     }
 
     func respond(_ context: RequestContext) async throws -> HTTPResponse {

@@ -8,10 +8,10 @@ import LayersModels
 ///
 /// | route | pipeline |
 /// |---|---|
-/// | `POST /v1/images/generations`, `POST /api/v1/image` | authenticate → rate limit → validate → resolve model → check size/ratio/n → reserve per image → generate + settle |
+/// | `POST /v1/images/generations`, `POST /api/v1/image` | authenticate → rate limit → validate → resolve model → check size/ratio/n → key budget → reserve per image → generate + settle |
 /// | `GET /api/v1/image` | public info document |
-/// | `POST /v1/embeddings` | authenticate → rate limit → validate → resolve model → check provider → reserve → embed + settle |
-/// | `POST /v1/messages` | Anthropic error shape → authenticate → rate limit → validate → resolve model → check the translation (translated models only) → reserve → pass-through or translate + settle |
+/// | `POST /v1/embeddings` | authenticate → rate limit → validate → resolve model → check provider → key budget → reserve → embed + settle |
+/// | `POST /v1/messages` | Anthropic error shape → authenticate → rate limit → validate → resolve model → check the translation (translated models only) → key budget → reserve → pass-through or translate + settle |
 /// | `POST /v1/messages/count_tokens` | Anthropic error shape → authenticate → rate limit → validate → resolve model → check the translation → count |
 ///
 /// ```swift
@@ -42,6 +42,7 @@ public enum MediaRoutes {
                 AnthropicValidateStep(maxMessages: limits.0, maxMessageCharacters: limits.1),
                 ResolveModelStep(services: services),
                 AnthropicTranslationCheckStep(media: media),
+                KeyBudgetStep.chat(services: services),
                 ReserveStep(services: services),
             ], endpoint: messages.respond)
         router.add(.post, "/v1/messages") { await messagesPipeline.respond(to: $0) }

@@ -32,6 +32,7 @@ enum RecordJSON {
         o["revoked_at"] = date(k.revokedAt)
         o["tier"] = k.tierOverride.map(JSONValue.string) ?? .null
         o["margin_percent"] = k.marginBps.map { .decimal(DecimalText.format(Int64($0), scale: 2)) } ?? .null
+        o["monthly_budget"] = k.monthlyBudget.map(credits) ?? .null
         return .object(o)
     }
 

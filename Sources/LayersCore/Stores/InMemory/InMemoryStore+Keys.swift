@@ -1,4 +1,5 @@
 import Foundation
+import LayersCredits
 
 extension InMemoryStore {
     public func createKey(_ key: NewAPIKey) async throws -> APIKeyRecord {
@@ -7,7 +8,7 @@ extension InMemoryStore {
         let record = APIKeyRecord(
             id: key.id, userID: key.userID, keyHash: key.keyHash, keyPrefix: key.keyPrefix, name: key.name,
             project: key.project, mode: key.mode, isActive: true, expiresAt: key.expiresAt, createdAt: clock(),
-            tierOverride: key.tierOverride, monthlyBudget: key.monthlyBudget)
+            tierOverride: key.tierOverride, monthlyBudget: key.monthlyBudget, marginBps: key.marginBps)
         keys[key.id] = record
         keyIDsByHash[key.keyHash] = key.id
         return record
@@ -37,6 +38,16 @@ extension InMemoryStore {
     public func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord? {
         guard var record = keys[id] else { return nil }
         record.marginBps = marginBps
+        keys[id] = record
+        return record
+    }
+
+    public func setKeyBudget(id: APIKeyID, userID: UserID?, monthlyBudget: MicroCredits?) async throws
+        -> APIKeyRecord?
+    {
+        guard var record = keys[id] else { return nil }
+        if let userID, record.userID != userID { return nil }
+        record.monthlyBudget = monthlyBudget
         keys[id] = record
         return record
     }

@@ -37,10 +37,12 @@ struct AccountHandlers: Sendable {
     func listKeys(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         let keys = try await services.stores.keys.listKeys(userID: principal.userID)
-        return .json(["keys": .array(keys.map { RecordJSON.key($0) })])
+        return .json(["keys": .array(try await KeyBudgetHandlers(services: services)
+            .keysJSON(keys, userID: principal.userID))])
     }
 
-    /// Body: `{"name": "...", "project": "...", "mode": "live"|"test", "expires_in_days": 30}`.
+    /// Body: `{"name": "...", "project": "...", "mode": "live"|"test", "expires_in_days": 30,
+    /// "monthly_budget": "25"}`.
     /// The answer holds the plaintext `key`, shown this once.
     func createKey(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
@@ -72,7 +74,8 @@ struct AccountHandlers: Sendable {
         let days = try body.int("expires_in_days", range: 1...3650)
         let expires = days.map { Date().addingTimeInterval(Double($0) * 86_400) }
         return try await operations.createKey(userID: userID, name: name, mode: mode, project: project,
-                                              expiresAt: expires, tierOverride: try body.string("tier"))
+                                              expiresAt: expires, tierOverride: try body.string("tier"),
+                                              monthlyBudget: try body.credits("monthly_budget"))
     }
 
     static func createdKeyResponse(_ key: APIKey, _ record: APIKeyRecord) -> HTTPResponse {

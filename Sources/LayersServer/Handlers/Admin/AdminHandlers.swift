@@ -121,7 +121,7 @@ struct AdminHandlers: Sendable {
     func listKeys(_ context: RequestContext) async throws -> HTTPResponse {
         let id = try userID(context)
         let keys = try await services.stores.keys.listKeys(userID: id)
-        return .json(["keys": .array(keys.map { RecordJSON.key($0) })])
+        return .json(["keys": .array(try await KeyBudgetHandlers(services: services).keysJSON(keys, userID: id))])
     }
 
     func createKey(_ context: RequestContext) async throws -> HTTPResponse {
