@@ -69,14 +69,14 @@ public final class ReservationHandle: Sendable {
     public func settleCharge(_ record: UsageRecord) async -> MicroCredits? {
         guard claim() else { return nil }
         let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
+        let submitter = self.submitter ?? LedgerSubmitter(ledger: ledger)
         if ledger.settlesInMemory && pending == nil {
             // A leased ledger settles in memory and writes in the background by itself: no task, no hand-off.
-            do { return try await ledger.settle(settlement).charged } catch {
+            do { return try await submitter.submit(settlement) ?? settlement.charge } catch {
                 ServerLog.error("settlement of \(settlement.requestID) failed: \(error); its hold expires uncharged")
                 return .zero
             }
         }
-        let submitter = self.submitter ?? LedgerSubmitter(ledger: ledger)
         let charged = ChargeBox(settlement.charge)
         let pending = self.pending
         await scheduler.schedule(userID: userID) {
