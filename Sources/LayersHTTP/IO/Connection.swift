@@ -173,14 +173,36 @@ final class Connection: @unchecked Sendable {
     }
 
     private func respondToParseError(_ error: HTTPParseError) {
+        refuse(.parseError(error), status: error.status, message: error.message)
+    }
+
+    /// Answers a request the server refuses by itself (then closes): the configured `refusalResponse`'s answer,
+    /// or the default one. The request line is looked for only when there is a `refusalResponse` to tell.
+    private func refuse(_ cause: HTTPRefusal.Cause, status: HTTPStatus, message: String) {
         keepAlive = false
         exchangeCounter += 1
+        let requestID = loop.nextRequestID()
         exchange = Exchange(
             id: exchangeCounter, method: .other("-"), target: "-", version: .http1_1,
-            requestID: loop.nextRequestID(), origin: nil, start: monotonicNanoseconds())
+            requestID: requestID, origin: nil, start: monotonicNanoseconds())
+        var refusal = HTTPRefusal(cause: cause, status: status, message: message, requestID: requestID)
+        var response: HTTPResponse
+        if let choose = server.refusalResponse {
+            let line = input.withUnsafeBufferPointer { all in
+                parser.pendingRequestLine(UnsafeBufferPointer(rebasing: all[inputStart...]))
+            }
+            if let line {
+                refusal.method = line.method
+                refusal.path = HTTPRequest(method: line.method, target: line.target).path
+            }
+            response = choose(refusal)
+            if case .stream = response.body { response = refusal.defaultResponse }
+        } else {
+            response = refusal.defaultResponse
+        }
         inputStart = input.count
         compactInput()
-        beginResponse(HTTPResponse.error(error.status, message: error.message), id: exchangeCounter)
+        beginResponse(response, id: exchangeCounter)
     }
 
     // MARK: Exchanges
@@ -484,12 +506,7 @@ final class Connection: @unchecked Sendable {
         switch phase {
         case .idle: closeNow(reason: .idleTimeout)
         case .readingHead, .readingBody:
-            keepAlive = false
-            exchangeCounter += 1
-            exchange = Exchange(
-                id: exchangeCounter, method: .other("-"), target: "-", version: .http1_1,
-                requestID: loop.nextRequestID(), origin: nil, start: monotonicNanoseconds())
-            beginResponse(.error(.requestTimeout, message: "Timed out reading the request"), id: exchangeCounter)
+            refuse(.timeout, status: .requestTimeout, message: "Timed out reading the request")
         case .closing: closeNow(reason: .lingerDone)
         case .handling, .streaming, .closed: break
         }

@@ -109,7 +109,7 @@ enum RequestHeadParser {
 
     private static let knownCodings: Set<String> = ["chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress", "identity", "br", "zstd"]
 
-    private static func parseRequestLine(
+    static func parseRequestLine(
         _ line: UnsafeBufferPointer<UInt8>
     ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: 0x20) else { throw .invalidRequestLine }

@@ -80,7 +80,13 @@ struct RequestParser: Sendable {
             return (take, .needMore)
         case .chunkedBody(let head, var decoder):
             state = .head  // drop the decoder's copy while it mutates
-            let consumed = try decoder.decode(input, into: &body)
+            let consumed: Int
+            do {
+                consumed = try decoder.decode(input, into: &body)
+            } catch {
+                state = .chunkedBody(head, decoder)  // keeps the head for describing the refusal
+                throw error
+            }
             if decoder.isDone {
                 let complete = body
                 body = []
@@ -89,6 +95,27 @@ struct RequestParser: Sendable {
             state = .chunkedBody(head, decoder)
             return (consumed, .needMore)
         }
+    }
+
+    /// The method and target of the request being read, when its request line is known: the parsed head's while
+    /// a body is read, else parsed from `unread` (the request's bytes so far, from its first byte) when they hold a
+    /// whole, well-formed request line. Only for describing a refusal: never called on the normal path.
+    func pendingRequestLine(_ unread: UnsafeBufferPointer<UInt8>) -> (method: HTTPMethod, target: String)? {
+        switch state {
+        case .lengthBody(let head, _), .chunkedBody(let head, _):
+            return (head.method, head.target)
+        case .head:
+            break
+        }
+        var start = 0
+        while start + 1 < unread.count && unread[start] == 0x0D && unread[start + 1] == 0x0A && start < 8 { start += 2 }
+        let limit = min(unread.count, start + limits.maxRequestLineBytes + 2)
+        var end = start
+        while end + 1 < limit && !(unread[end] == 0x0D && unread[end + 1] == 0x0A) { end += 1 }
+        guard end + 1 < limit, end > start,
+            let line = try? RequestHeadParser.parseRequestLine(UnsafeBufferPointer(rebasing: unread[start..<end]))
+        else { return nil }
+        return (line.0, line.1)
     }
 
     /// Finds the end of the head; returns (start after leading empty lines, index just past CRLF CRLF).

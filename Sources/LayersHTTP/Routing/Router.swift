@@ -30,6 +30,13 @@ public struct Router: HTTPResponder {
         .error(.notFound, message: "No route for \(request.method) \(request.path)", code: "not_found")
     }
 
+    /// Answers a known path asked with a method it does not serve (the router adds `Allow`); defaults to an
+    /// OpenAI-style 405 error.
+    public var methodNotAllowed: Handler = { request in
+        .error(.methodNotAllowed, message: "Method \(request.method) is not allowed for \(request.path)",
+               code: "method_not_allowed")
+    }
+
     public init() {}
 
     /// Adds a route. Later routes never shadow earlier ones: the first match wins.
@@ -91,9 +98,7 @@ public struct Router: HTTPResponder {
         if request.method == .options {
             return HTTPResponse(status: .noContent, headers: ["allow": allow])
         }
-        var response = HTTPResponse.error(
-            .methodNotAllowed, message: "Method \(request.method) is not allowed for \(request.path)",
-            code: "method_not_allowed")
+        var response = await methodNotAllowed(request)
         response.headers["allow"] = allow
         return response
     }

@@ -49,6 +49,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var accessLog: (@Sendable (AccessLogEntry) -> Void)?
     /// Value of the `Server` header; `nil` omits it.
     public var serverName: String?
+    /// Chooses the answer to a request the server refuses by itself (malformed, over a limit, too slow; see
+    /// ``HTTPRefusal``), for instance by its path; `nil` answers `refusal.defaultResponse` (OpenAI-shaped JSON).
+    /// Called on the event loop, only for refusals: keep it quick. Whatever it returns, the connection closes
+    /// after it; a `.stream` body is not sent (the default answer is).
+    public var refusalResponse: (@Sendable (HTTPRefusal) -> HTTPResponse)?
 
     public enum HandlerExecution: Sendable {
         /// Handler tasks prefer the connection's event loop as task executor (like SwiftNIO): a handler that
@@ -67,7 +72,8 @@ public struct HTTPServerConfiguration: Sendable {
         lingerTimeout: Duration = .seconds(2), shutdownDeadline: Duration = .seconds(30),
         writeHighWaterMark: Int = 256 * 1024, maxPipelinedBytes: Int = 64 * 1024,
         handlerExecution: HandlerExecution = .eventLoop, cors: CORSPolicy? = nil,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, serverName: String? = nil
+        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, serverName: String? = nil,
+        refusalResponse: (@Sendable (HTTPRefusal) -> HTTPResponse)? = nil
     ) {
         self.host = host
         self.port = port
@@ -90,5 +96,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.cors = cors
         self.accessLog = accessLog
         self.serverName = serverName
+        self.refusalResponse = refusalResponse
     }
 }

@@ -18,6 +18,7 @@ final class ServerContext: Sendable {
     let cors: CORSPolicy?
     let accessLog: (@Sendable (AccessLogEntry) -> Void)?
     let serverName: String?
+    let refusalResponse: (@Sendable (HTTPRefusal) -> HTTPResponse)?
 
     private let openConnections = Atomic<Int>(0)
     private let drainedLoops = Mutex<Set<Int>>([])
@@ -42,6 +43,7 @@ final class ServerContext: Sendable {
         cors = c.cors
         accessLog = c.accessLog
         serverName = c.serverName
+        refusalResponse = c.refusalResponse
     }
 
     var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }

@@ -15,7 +15,7 @@ struct AnonymousRateLimitMiddleware: HTTPMiddleware {
             var refused = LayersError.rateLimited(limit: before.limit, retryAfterSeconds: before.retryAfterSeconds)
                 .httpResponse(requestID: request.requestID)
             for (name, value) in before.headers { refused.headers.replaceOrAdd(name: name, value: value) }
-            return refused
+            return AnthropicErrorShape.reshaped(refused, for: request)
         }
         var response = await next(request)
         if !response.headers.contains("X-RateLimit-Limit") {

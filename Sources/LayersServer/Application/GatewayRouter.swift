@@ -72,6 +72,8 @@ public enum GatewayRouter {
 
         // Images, embeddings and the Anthropic Messages API (Media/), over the same steps.
         MediaRoutes.register(on: &router, services: services)
+        // 404/405 under /v1/messages in Anthropic's error shape (the pipelines' own errors already are).
+        AnthropicErrorShape.shapeFallbacks(of: &router)
         return router
     }
 }

@@ -37,7 +37,8 @@ public final class GatewayServer: Sendable {
             keepAliveIdleTimeout: .milliseconds(limits.idleTimeoutMilliseconds),
             writeStallTimeout: .milliseconds(limits.writeStallMilliseconds),
             shutdownDeadline: .seconds(c.shutdownGraceSeconds), cors: cors,
-            accessLog: c.accessLog ? AccessLogEntry.standardError : nil, serverName: "layers")
+            accessLog: c.accessLog ? AccessLogEntry.standardError : nil, serverName: "layers",
+            refusalResponse: AnthropicErrorShape.refusalResponse)
         http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))
     }
 

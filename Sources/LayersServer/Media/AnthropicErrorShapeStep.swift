@@ -5,31 +5,18 @@ import LayersHTTP
 /// First step of `/v1/messages` and `/v1/messages/count_tokens`: every error from the steps behind it (401,
 /// 429, 402, 404, 400, provider failures) leaves in Anthropic's shape
 /// (`{"type":"error","error":{"type":…,"message":…},"request_id":…}`) with Anthropic's status codes
-/// (422 as 400, provider overload as 529), so Anthropic SDKs raise their matching exception classes.
-/// Headers (rate limits, `Retry-After`, `x-request-id`) are kept.
+/// (422 as 400, provider overload as 529; ``AnthropicErrorShape``), so Anthropic SDKs raise their matching
+/// exception classes. Headers (rate limits, `Retry-After`, `x-request-id`) are kept.
 struct AnthropicErrorShapeStep: PipelineStep {
     func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
-        var response: HTTPResponse
+        let response: HTTPResponse
         do {
             response = try await next(context)
         } catch {
             let failure = LayersError.from(error, requestID: context.requestID)
             response = failure.httpResponse(requestID: context.requestID)
         }
-        guard response.status.code >= 400, case .bytes(let bytes) = response.body,
-              let json = try? JSONValue.parse(bytes), let error = json["error"], error["message"] != nil else {
-            return response
-        }
-        if json["type"]?.stringValue == "error" { return response }  // already Anthropic's (pass-through)
-        var status = response.status.code
-        if status == 422 { status = 400 }
-        if error["code"]?.stringValue == "provider_overloaded" { status = 529 }
-        let converted = AnthropicInboundError(status: status, message: error["message"]?.stringValue ?? "error")
-        var body = converted.body
-        body["request_id"] = .string(context.requestID)
-        response.status = HTTPStatus(status)
-        response.body = .bytes(body.serializedBytes())
-        return response
+        return AnthropicErrorShape.reshaped(response, requestID: context.requestID)
     }
 }
 

@@ -7,7 +7,7 @@ import httpx
 import pydantic
 import pytest
 
-from conftest import expected_credits, fake_requests, loads
+from support.e2e import expected_credits, fake_requests, loads
 
 PNG_RED_1PX = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAA"
                "AABJRU5ErkJggg==")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import httpx
 import openai
 
-from conftest import ADMIN_TOKEN, loads
+from support.e2e import ADMIN_TOKEN, loads
 
 
 def test_health_reports_the_database(server):

@@ -6,7 +6,7 @@ import httpx
 import openai
 import pytest
 
-from conftest import loads, wait_until
+from support.e2e import loads, wait_until
 
 HI = [{"role": "user", "content": "hi"}]
 

@@ -11,7 +11,8 @@ import httpx
 import openai
 import pytest
 
-from conftest import ADMIN_TOKEN, loads, run_cli, start_server
+from support.e2e import ADMIN_TOKEN, loads
+from support.servers import run_cli, start_server
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 HI = [{"role": "user", "content": "hi"}]

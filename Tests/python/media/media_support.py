@@ -1,21 +1,15 @@
 """Shared helpers of the media end-to-end tests (kept out of conftest.py so test modules can import them
-without `from conftest import`, which is ambiguous when several suites have a conftest.py)."""
-import importlib.util
+without `from conftest import`, which is ambiguous when several suites have a conftest.py). conftest.py puts this
+directory and Tests/python (for `support`) on sys.path."""
 import pathlib
-import sys
 
 from decimal import ROUND_HALF_UP, Decimal
 
 import httpx
 
+from support import e2e  # noqa: F401  (accounts, decimals and polling, shared with the chat e2e suite)
+
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-if "layers_e2e_support" in sys.modules:
-    e2e = sys.modules["layers_e2e_support"]
-else:
-    _spec = importlib.util.spec_from_file_location("layers_e2e_support", ROOT / "Tests/python/e2e/conftest.py")
-    e2e = importlib.util.module_from_spec(_spec)
-    sys.modules["layers_e2e_support"] = e2e
-    _spec.loader.exec_module(e2e)
 
 
 def media_requests(fakes):
