@@ -9,7 +9,8 @@ from decimal import Decimal
 import openai
 import pytest
 
-from conftest import loads, run_cli
+from support.e2e import loads
+from support.servers import run_cli
 
 HI = [{"role": "user", "content": "Hello there"}]
 MODEL = "openai/gpt-4o"
