@@ -473,8 +473,8 @@ CREATE TABLE lease_flushes (
     flushed_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- Grows p_holder's lease on p_user by at least p_need and at most p_want µcr, limited by the free balance
--- (balance - reserved). When the free balance is below p_need nothing changes (granted = 0). Either way the
+-- Grows p_holder's lease on p_user by at least p_need and at most p_want µcr, limited to half the free balance
+-- (balance - reserved) unless p_need is more. When the free balance is below p_need nothing changes (granted = 0). Either way the
 -- answer carries the lease and the balance as they now are, so the caller can report what is available.
 CREATE OR REPLACE FUNCTION acquire_credit_lease(p_holder text, p_user uuid, p_need bigint, p_want bigint,
                                                 p_ttl_seconds double precision)
@@ -496,7 +496,9 @@ BEGIN
         RETURN QUERY SELECT 0::bigint, COALESCE(l, 0), b.balance, b.reserved;
         RETURN;
     END IF;
-    g := greatest(p_need, least(p_want, b.balance - b.reserved));
+    -- At most half of what is free beyond the need, so that other processes serving the same user still find
+    -- credits to lease (a lease near a small balance then grows in halves).
+    g := greatest(p_need, least(p_want, (b.balance - b.reserved) / 2));
     INSERT INTO credit_leases AS x (user_id, holder, amount, expires_at)
         VALUES (p_user, p_holder, g, now() + make_interval(secs => p_ttl_seconds))
         ON CONFLICT (user_id, holder) DO UPDATE

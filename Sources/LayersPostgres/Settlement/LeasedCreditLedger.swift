@@ -144,10 +144,16 @@ public final class LeasedCreditLedger: CreditLedger {
                 // The charge overran the hold and the lease: grow the lease by the shortfall if the balance allows.
                 mayGrow = false
                 do {
-                    let grant = try await store.acquireLease(holder: holder, userID: settlement.userID,
-                                                             need: .zero, want: MicroCredits(rawValue: need),
-                                                             ttl: policy.leaseTTL)
-                    state.withLock { $0.apply(grant, userID: settlement.userID) }
+                    // All of the shortfall if the free balance has it, else all of the free balance.
+                    var want = MicroCredits(rawValue: need)
+                    for _ in 0..<2 {
+                        let grant = try await store.acquireLease(holder: holder, userID: settlement.userID,
+                                                                 need: want, want: want, ttl: policy.leaseTTL)
+                        state.withLock { $0.apply(grant, userID: settlement.userID) }
+                        let free = grant.balance - grant.reserved
+                        guard grant.granted == .zero, free > .zero, free < want else { break }
+                        want = free
+                    }
                 } catch {
                     log("could not grow the lease of user \(settlement.userID) for an overrun of \(need) µcr: \(error)")
                 }
