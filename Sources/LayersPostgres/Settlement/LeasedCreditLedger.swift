@@ -236,11 +236,20 @@ public final class LeasedCreditLedger: CreditLedger {
                 break
             }
         }
+        var armAfterWrite = false
         let shortfalls = state.withLock { book in
             let shortfalls = book.finishWrite(through: through, charges: charges, results: results)
-            _ = startWrite(&book)   // what arrived meanwhile
+            // What arrived meanwhile: at once when a full batch waits, else after the flush interval, so that
+            // batches stay large (few transactions) whatever the write time.
+            if book.pending.count >= policy.maxBatch {
+                _ = startWrite(&book)
+            } else if !book.pending.isEmpty && !book.flushArmed {
+                book.flushArmed = true
+                armAfterWrite = true
+            }
             return shortfalls
         }
+        if armAfterWrite { startTimedFlush() }
         for (user, shortfall) in shortfalls {
             log("lease of user \(user) had run out: \(shortfall) µcr could not be collected")
         }
