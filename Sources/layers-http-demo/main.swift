@@ -146,6 +146,7 @@ func wakeFromAnotherThread() async {
 
 let server = HTTPServer(configuration: configuration, responder: router)
 do {
+    server.catchSignals()   // a signal right after start is not lost
     let port = try server.start()
     let line = Array("listening on \(port)\n".utf8)
     _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }

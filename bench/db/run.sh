@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL benchmark (not a test): the credit ledger's hot path and the usage table at scale.
 #  1. reserve+settle throughput (settlements/s) and latency percentiles, one transaction per settlement
-#     ("single") and group-committed (GroupCommitLedger, "group"); over 1,000 users and on one hot user;
+#     ("single"), group-committed (GroupCommitLedger, "group") and in memory against credit leases written in
+#     bulk (LeasedCreditLedger, "lease", the server's default); over 1,000 users and on one hot user;
 #  2. usage inserts (recordUsage: settle_credits without a charge), rows/s, single and group;
 #  3. 30-day usage aggregates (per key, per user, all users by model) over LAYERS_BENCH_USAGE_ROWS (10 million)
 #     usage rows seeded with generate_series (bench/db/seed.sql), plus the per-key query's EXPLAIN ANALYZE.
@@ -63,7 +64,7 @@ q "$DATABASE_URL" "CREATE DATABASE layers_bench_tx"
 
 echo
 echo "== reserve + settle, 1,000 users"
-for mode in single group; do
+for mode in single group lease; do
     echo " [$mode]"
     "$BIN" settle --url "$TX_URL" --mode "$mode" --users 1000 --count "$COUNT" --concurrency "$CONC" --pool "$POOL"
     if [ "$mode" = single ]; then
@@ -71,12 +72,12 @@ for mode in single group; do
     fi
 done
 echo "== reserve + settle, one hot user (every settlement locks the same balance row)"
-for mode in single group; do
+for mode in single group lease; do
     echo " [$mode]"
     "$BIN" settle --url "$TX_URL" --mode "$mode" --users 1 --count "$((COUNT / 4))" --concurrency "$CONC" --pool "$POOL"
 done
 echo "== usage inserts"
-for mode in single group; do
+for mode in single group lease; do
     "$BIN" usage --url "$TX_URL" --mode "$mode" --count "$COUNT" --concurrency "$CONC" --pool "$POOL"
 done
 

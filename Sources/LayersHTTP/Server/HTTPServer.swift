@@ -100,6 +100,7 @@ public final class HTTPServer: Sendable {
     }
 
     private let exitedLoops = Atomic<Int>(0)
+    private let signals = Mutex<SignalCatcher?>(nil)
 
     private func loopExited() {
         let (_, exited) = exitedLoops.add(1, ordering: .acquiringAndReleasing)
@@ -151,29 +152,62 @@ public final class HTTPServer: Sendable {
         await waitUntilStopped()
     }
 
+    /// Installs the SIGINT/SIGTERM handlers that ``runUntilSignal()`` waits for. Call it before `start()` when a
+    /// signal may arrive between `start()` and `runUntilSignal()`: it is then kept for `runUntilSignal()`
+    /// instead of killing the process with the default action.
+    public func catchSignals() {
+        _ = signalCatcher()
+    }
+
+    private func signalCatcher() -> SignalCatcher {
+        signals.withLock { catcher in
+            if let catcher { return catcher }
+            let created = SignalCatcher()
+            catcher = created
+            return created
+        }
+    }
+
     /// Starts (if needed), waits for SIGINT or SIGTERM (or another caller's `shutdown`), then shuts down
     /// gracefully within `configuration.shutdownDeadline`.
     public func runUntilSignal() async throws {
+        let catcher = signalCatcher()
         if state.withLock({ $0.phase == .idle }) { try start() }
-        let once = ResumeOnce()
-        var sources: [DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
+        let watcher = Task {
+            await self.waitUntilStopped()
+            catcher.once.resume()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            catcher.once.arm(continuation)
+        }
+        catcher.cancel()
+        signals.withLock { $0 = nil }
+        await shutdown(deadline: configuration.shutdownDeadline)
+        _ = await watcher.value
+    }
+}
+
+/// SIGINT and SIGTERM turned into one event: their default action is replaced by dispatch sources that resume
+/// `once`, from installation until `cancel()`.
+private final class SignalCatcher: @unchecked Sendable {
+    // @unchecked: `sources` is a constant set in init and only cancelled afterwards (DispatchSource is
+    // thread-safe but not marked Sendable); `once` is Sendable.
+    let once = ResumeOnce()
+    private let sources: [DispatchSourceSignal]
+
+    init() {
+        let once = self.once
+        sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { once.resume() }
             source.resume()
-            sources.append(source)
+            return source
         }
-        let watcher = Task {
-            await self.waitUntilStopped()
-            once.resume()
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            once.arm(continuation)
-        }
+    }
+
+    func cancel() {
         for source in sources { source.cancel() }
-        await shutdown(deadline: configuration.shutdownDeadline)
-        _ = await watcher.value
     }
 }
 

@@ -59,6 +59,8 @@ struct LeaseBook {
     var acceptedCount = 0
     var writtenCount = 0
     var dropped = 0
+    var flushes = 0
+    var flushedSettlements = 0
 
     /// Places a hold from the lease, or says by how much the lease is short. Replays an existing hold or
     /// settlement of the same request id.
@@ -167,7 +169,9 @@ struct LeaseBook {
         -> [(UserID, Int64)]
     {
         writing = nil
+        flushedSettlements += count - writtenCount
         writtenCount = count
+        flushes += 1
         var shortfalls: [(UserID, Int64)] = []
         let byUser = Dictionary(uniqueKeysWithValues: (results ?? []).map { ($0.userID, $0) })
         for charge in charges {

@@ -163,6 +163,9 @@ public final class LeasedCreditLedger: CreditLedger {
 
     /// Settlements accepted and not yet written.
     public var pendingCount: Int { state.withLock { $0.pending.count } }
+    /// Flushes written so far, and the settlements they carried.
+    public var flushCount: Int { state.withLock { $0.flushes } }
+    public var flushedSettlements: Int { state.withLock { $0.flushedSettlements } }
     /// Settlements dropped because the database refused their flush (each is also reported through `log`).
     public var droppedCount: Int { state.withLock { $0.dropped } }
 

@@ -46,6 +46,9 @@ public final class GatewayServer: Sendable {
     @discardableResult
     public func start() throws -> Int { try http.start() }
 
+    /// Catches SIGINT/SIGTERM from now on for ``runUntilSignal()`` (call before ``start()``).
+    public func catchSignals() { http.catchSignals() }
+
     /// Serves until SIGINT/SIGTERM, then drains within the grace period.
     public func runUntilSignal() async throws { try await http.runUntilSignal() }
 

@@ -70,6 +70,7 @@ public enum LayersCommandLine {
         let bootstrap = try await GatewayBootstrap.open(configuration, migrate: true)
         let services = try bootstrap.services()
         let server = GatewayServer(services: services)
+        server.catchSignals()   // SIGTERM right after start still shuts down gracefully
         let port = try server.start()
         ServerLog.info("layers \(LayersVersion.string) listening on http://\(configuration.host):\(port) "
             + "(storage: \(bootstrap.storageName), models: \(bootstrap.registry.count))")

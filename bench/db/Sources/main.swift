@@ -1,8 +1,8 @@
 // layers-bench-db: PostgreSQL benchmarks for bench/db/run.sh (not a test).
 //
-//   layers-bench-db settle    --url U [--mode single|group] [--users N] [--concurrency C] [--count N] [--pool P]
+//   layers-bench-db settle    --url U [--mode single|group|lease] [--users N] [--concurrency C] [--count N] [--pool P]
 //                             [--inflight F] (group: batches written at once)
-//   layers-bench-db usage     --url U [--mode single|group] [--concurrency C] [--count N] [--pool P]
+//   layers-bench-db usage     --url U [--mode single|group|lease] [--concurrency C] [--count N] [--pool P]
 //   layers-bench-db aggregate --url U [--iterations N]
 //   layers-bench-db migrate   --url U
 //
@@ -47,7 +47,7 @@ struct Options {
             }
         }
         guard !url.isEmpty else { throw BenchError("--url is required") }
-        guard mode == "single" || mode == "group" else { throw BenchError("--mode single|group") }
+        guard ["single", "group", "lease"].contains(mode) else { throw BenchError("--mode single|group|lease") }
     }
 }
 
@@ -103,6 +103,13 @@ func runLoad(total: Int, concurrency: Int, _ op: @escaping @Sendable (Int) async
     return (clock.now - start, await samples.all())
 }
 
+/// For a leased ledger, the time to write everything it accepted (its settle returns before the write).
+func flushTime(_ ledger: any CreditLedger) async -> Duration {
+    let start = ContinuousClock.now
+    await ledger.synchronize()
+    return ContinuousClock.now - start
+}
+
 func rate(_ n: Int, _ d: Duration) -> String {
     String(format: "%.0f", Double(n) / (Double(nanos(d)) / 1e9))
 }
@@ -127,7 +134,7 @@ func settleBench(_ o: Options, store: PostgresStore, ledger: any CreditLedger) a
     let run = UUID().uuidString.prefix(8)
     let estimate: Int64 = 20_000, actual: Int64 = 13_440
     // 1. reserve + settle pairs.
-    let (pairTime, pairLatency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
+    let (pairRun, pairLatency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
         let rid = "bench-\(run)-p\(i)"
         let user = userList[i % userList.count]
         let r = try await ledger.reserve(requestID: rid, userID: user, amount: MicroCredits(rawValue: estimate),
@@ -135,18 +142,26 @@ func settleBench(_ o: Options, store: PostgresStore, ledger: any CreditLedger) a
         guard case .reserved = r else { throw BenchError("reservation refused") }
         _ = try await ledger.settle(Settlement(usage: makeUsage(rid, user, actual), charge: MicroCredits(rawValue: actual)))
     }
+    let pairTime = pairRun + (await flushTime(ledger))
     print("  reserve+settle pairs: \(rate(o.count, pairTime)) settlements/s   pair latency \(summary(pairLatency))")
     // 2. settle alone, for requests reserved beforehand.
     _ = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
         _ = try await ledger.reserve(requestID: "bench-\(run)-s\(i)", userID: userList[i % userList.count],
                                      amount: MicroCredits(rawValue: estimate), ttl: .seconds(600))
     }
-    let (settleTime, settleLatency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
+    _ = await flushTime(ledger)
+    let (settleRun, settleLatency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
         let rid = "bench-\(run)-s\(i)"
         let user = userList[i % userList.count]
         _ = try await ledger.settle(Settlement(usage: makeUsage(rid, user, actual), charge: MicroCredits(rawValue: actual)))
     }
+    let settleTime = settleRun + (await flushTime(ledger))
     print("  settle alone:         \(rate(o.count, settleTime)) settlements/s   settle latency \(summary(settleLatency))")
+    if let leased = ledger as? LeasedCreditLedger {
+        print(String(format: "  credit leases: %d flushes for %d settlements (mean batch %.1f); settle latency is in memory, "
+                     + "the rates include writing every settlement", leased.flushCount, leased.flushedSettlements,
+                     Double(leased.flushedSettlements) / Double(max(1, leased.flushCount))))
+    }
     if let gc = ledger as? GroupCommitLedger {
         let n = await gc.batchCount, m = await gc.batchedSettlements
         print(String(format: "  group commit: %d transactions for %d settlements (mean batch %.1f)", n, m,
@@ -166,11 +181,14 @@ func settleBench(_ o: Options, store: PostgresStore, ledger: any CreditLedger) a
 func usageBench(_ o: Options, store: PostgresStore, ledger: any CreditLedger) async throws {
     let users = try await (0..<16).asyncMap { _ in try await store.createUser(NewUser()).id }
     let run = UUID().uuidString.prefix(8)
-    let (time, latency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
+    let (run0, latency) = try await runLoad(total: o.count, concurrency: o.concurrency) { i in
         let rid = "bench-\(run)-u\(i)"
         _ = try await ledger.settle(Settlement(usage: makeUsage(rid, users[i % users.count], 0), charge: .zero))
     }
-    print("  usage rows (recordUsage, one transaction each\(o.mode == "group" ? ", group-committed" : "")): " +
+    let time = run0 + (await flushTime(ledger))
+    let how = ["single": "one transaction each", "group": "one transaction each, group-committed",
+               "lease": "credit leases: bulk flushes"][o.mode] ?? o.mode
+    print("  usage rows (\(how)): " +
           "\(rate(o.count, time)) rows/s   latency \(summary(latency))")
 }
 
@@ -241,8 +259,11 @@ struct BenchDB {
             let pool = PostgresPool(PostgresConfiguration(url: o.url, poolSize: o.pool, statementTimeoutMs: 600_000))
             defer { pool.shutdown() }
             let store = PostgresStore(pool: pool)
-            let ledger: any CreditLedger = o.mode == "group"
-                ? GroupCommitLedger(store: store, maxBatch: 64, maxInFlight: o.inflight) : store
+            let ledger: any CreditLedger = switch o.mode {
+            case "group": GroupCommitLedger(store: store, maxBatch: 64, maxInFlight: o.inflight)
+            case "lease": LeasedCreditLedger(store: store)
+            default: store
+            }
             switch o.command {
             case "settle": try await settleBench(o, store: store, ledger: ledger)
             case "usage": try await usageBench(o, store: store, ledger: ledger)
