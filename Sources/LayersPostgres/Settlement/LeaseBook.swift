@@ -96,7 +96,7 @@ struct LeaseBook {
 
     /// Removes a hold, remembering it as `state` (released or expired); returns it.
     mutating func releaseHold(_ requestID: String, as state: Reservation.State = .released,
-                              replayMemory: Int = 100_000) -> Hold? {
+                              replayMemory: Int = 20_000) -> Hold? {
         guard let hold = holds.removeValue(forKey: requestID) else { return nil }
         users[hold.userID]?.held -= hold.amount
         closed[requestID] = reservation(requestID, hold, state: state)
