@@ -150,6 +150,7 @@ DECLARE
     v_extra bigint[];
     v_lease bigint[];
     v_total bigint;
+    v_missing bigint;
 BEGIN
     IF EXISTS (SELECT 1 FROM lease_flushes f WHERE f.flush_id = p_flush_id) THEN
         RETURN QUERY SELECT c.user_id, 0::bigint, 0::bigint, 0::bigint, c.balance, c.reserved,
@@ -163,16 +164,18 @@ BEGIN
     END IF;
     -- Lock the users' balance rows in order, then read what each lease covers.
     PERFORM 1 FROM credit_balances c WHERE c.user_id = ANY (p_users) ORDER BY c.user_id FOR UPDATE OF c;
-    SELECT array_agg(s.covered ORDER BY s.ord),
-           array_agg(least(s.charge - s.covered, greatest(0, s.free)) ORDER BY s.ord),
-           array_agg(s.lease_amount - s.covered ORDER BY s.ord)
-      INTO v_covered, v_extra, v_lease
-      FROM (SELECT q.ord, q.charge, least(q.charge, COALESCE(l.amount, 0)) AS covered, COALESCE(l.amount, 0) AS lease_amount,
-                   b.balance - b.reserved AS free
-              FROM unnest(p_users, p_charges) WITH ORDINALITY AS q(user_id, charge, ord)
-              JOIN credit_balances b ON b.user_id = q.user_id
-              LEFT JOIN credit_leases l ON l.user_id = q.user_id AND l.holder = p_holder) s;
-    IF COALESCE(array_length(v_covered, 1), 0) <> COALESCE(array_length(p_users, 1), 0) THEN
+    SELECT array_agg(least(s.charge, s.lease_amount) ORDER BY s.ord),
+           array_agg(least(s.charge - least(s.charge, s.lease_amount), greatest(0, s.free)) ORDER BY s.ord),
+           array_agg(s.lease_amount - least(s.charge, s.lease_amount) ORDER BY s.ord),
+           count(*) FILTER (WHERE s.free IS NULL)
+      INTO v_covered, v_extra, v_lease, v_missing
+      -- Scalar subqueries: one primary-key probe per user, whatever the size of the tables.
+      FROM (SELECT q.ord, q.charge,
+                   (SELECT b.balance - b.reserved FROM credit_balances b WHERE b.user_id = q.user_id) AS free,
+                   COALESCE((SELECT l.amount FROM credit_leases l
+                              WHERE l.user_id = q.user_id AND l.holder = p_holder), 0) AS lease_amount
+              FROM unnest(p_users, p_charges) WITH ORDINALITY AS q(user_id, charge, ord)) s;
+    IF v_missing > 0 THEN
         RAISE EXCEPTION 'user not found in flush' USING ERRCODE = 'LY404';
     END IF;
     UPDATE credit_leases l SET amount = l.amount - q.covered,
