@@ -49,6 +49,29 @@ final class AnthropicErrorShapeTests: XCTestCase {
         }
     }
 
+    func testGatewayRefusalsNameTheBodyLimitOnOpenAIRoutes() throws {
+        let refusals = GatewayRefusals(maxBodyBytes: 4096)
+        func answer(_ cause: HTTPRefusal.Cause, _ status: HTTPStatus, _ path: String?) throws -> JSONValue {
+            let response = refusals.response(HTTPRefusal(cause: cause, status: status, message: "Request body too large",
+                                                         method: .post, path: path, requestID: "req_2"))
+            guard case .bytes(let bytes) = response.body else { throw XCTSkip("not a byte body") }
+            XCTAssertEqual(response.status, status)
+            return try JSONValue.parse(bytes)
+        }
+        for path in ["/v1/chat/completions", "/v1/embeddings", nil] as [String?] {
+            let tooLarge = try answer(.parseError(.bodyTooLarge), .payloadTooLarge, path)
+            XCTAssertEqual(tooLarge["error"]?["code"]?.stringValue, "request_too_large")
+            XCTAssertEqual(tooLarge["error"]?["type"]?.stringValue, "invalid_request_error")
+            XCTAssertEqual(tooLarge["error"]?["max_bytes"]?.intValue, 4096)
+            XCTAssertEqual(tooLarge["error"]?["request_id"]?.stringValue, "req_2")
+        }
+        let malformed = try answer(.parseError(.conflictingContentLength), .badRequest, "/v1/chat/completions")
+        XCTAssertEqual(malformed["error"]?["type"]?.stringValue, "invalid_request_error")
+        XCTAssertNil(malformed["error"]?["max_bytes"])
+        let messages = try answer(.parseError(.bodyTooLarge), .payloadTooLarge, "/v1/messages")
+        XCTAssertEqual(messages["error"]?["type"]?.stringValue, "request_too_large", "Anthropic's shape there")
+    }
+
     func testRouterFallbacksUnderMessagesAreAnthropicShaped() async throws {
         let gw = try await TestGateway.make()
         let wrongMethod = await gw.send(.get, "/v1/messages")

@@ -38,7 +38,7 @@ public final class GatewayServer: Sendable {
             writeStallTimeout: .milliseconds(limits.writeStallMilliseconds),
             shutdownDeadline: .seconds(c.shutdownGraceSeconds), cors: cors,
             accessLog: c.accessLog ? AccessLogEntry.standardError : nil, serverName: "layers",
-            refusalResponse: AnthropicErrorShape.refusalResponse)
+            refusalResponse: { [refusals = GatewayRefusals(maxBodyBytes: c.maxBodyBytes)] in refusals.response($0) })
         http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))
     }
 

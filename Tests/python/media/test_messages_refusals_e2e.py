@@ -79,8 +79,13 @@ def test_too_large_body_elsewhere_keeps_openai_shape(small_server):
                    content=json.dumps({"model": "openai/gpt-4o", "messages": [
                        {"role": "user", "content": "x" * (MAX_BODY + 1)}]}), timeout=30)
     assert r.status_code == 413
-    assert r.json() == {"error": {"message": "Request body too large", "type": "invalid_request_error",
-                                  "param": None, "code": None}}
+    body = r.json()
+    # The documented gateway error (docs/api.md): OpenAI's shape, code request_too_large, the limit in max_bytes.
+    assert body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["code"] == "request_too_large"
+    assert body["error"]["max_bytes"] == MAX_BODY
+    assert str(MAX_BODY) in body["error"]["message"]
+    assert r.headers["x-request-id"]
 
 
 def test_malformed_and_slow_requests_on_messages_are_anthropic_shaped(small_server):
