@@ -20,7 +20,17 @@ enum AnthropicErrorShape {
         guard let path = refusal.path, applies(to: path) else { return refusal.defaultResponse }
         let error = AnthropicInboundError(
             status: refusal.status.code, type: refusal.cause == .timeout ? .timeout : nil, message: refusal.message)
-        return .json(body(error, requestID: refusal.requestID), status: refusal.status)
+        return withRequestIDHeader(.json(body(error, requestID: refusal.requestID), status: refusal.status),
+                                   refusal.requestID)
+    }
+
+    /// `response` with the request id also in Anthropic's `request-id` header (Anthropic SDKs read it for
+    /// `request_id`; `x-request-id` stays for everything else).
+    static func withRequestIDHeader(_ response: HTTPResponse, _ requestID: String) -> HTTPResponse {
+        guard !requestID.isEmpty else { return response }
+        var response = response
+        response.headers.replaceOrAdd(name: "request-id", value: requestID)
+        return response
     }
 
     /// Makes the router's 404 and 405 answers Anthropic-shaped on Anthropic paths (others are left as they are).
@@ -33,7 +43,8 @@ enum AnthropicErrorShape {
 
     /// `response` in Anthropic's shape when `request` is on an Anthropic path; unchanged otherwise.
     static func reshaped(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
-        applies(to: request.path) ? reshaped(response, requestID: request.requestID) : response
+        applies(to: request.path)
+            ? withRequestIDHeader(reshaped(response, requestID: request.requestID), request.requestID) : response
     }
 
     /// An OpenAI-shaped error response (`{"error":{"message",…}}`) in Anthropic's shape, headers kept; 422 answers

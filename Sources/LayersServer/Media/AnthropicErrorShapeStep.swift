@@ -6,7 +6,8 @@ import LayersHTTP
 /// 429, 402, 404, 400, provider failures) leaves in Anthropic's shape
 /// (`{"type":"error","error":{"type":…,"message":…},"request_id":…}`) with Anthropic's status codes
 /// (422 as 400, provider overload as 529; ``AnthropicErrorShape``), so Anthropic SDKs raise their matching
-/// exception classes. Headers (rate limits, `Retry-After`, `x-request-id`) are kept.
+/// exception classes. Headers (rate limits, `Retry-After`, `x-request-id`) are kept, and every answer also carries
+/// the id in Anthropic's `request-id` header (what Anthropic SDKs report as `request_id`).
 struct AnthropicErrorShapeStep: PipelineStep {
     func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let response: HTTPResponse
@@ -16,7 +17,8 @@ struct AnthropicErrorShapeStep: PipelineStep {
             let failure = LayersError.from(error, requestID: context.requestID)
             response = failure.httpResponse(requestID: context.requestID)
         }
-        return AnthropicErrorShape.reshaped(response, requestID: context.requestID)
+        return AnthropicErrorShape.withRequestIDHeader(
+            AnthropicErrorShape.reshaped(response, requestID: context.requestID), context.requestID)
     }
 }
 

@@ -33,6 +33,7 @@ def test_create(media_account, model):
     assert msg.type == "message" and msg.role == "assistant"
     assert msg.model == model
     assert msg.id.startswith("msg_")
+    assert msg._request_id, "request-id header, as Anthropic sends it"
     text = "".join(b.text for b in msg.content if b.type == "text")
     assert "Hello from the fake provider" in text
     assert msg.stop_reason == "end_turn"

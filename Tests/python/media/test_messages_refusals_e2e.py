@@ -66,6 +66,7 @@ def test_too_large_message_raises_content_too_large_with_request_too_large(small
     assert error.api_message == "Request body too large"
     assert_anthropic_error(error.body, "request_too_large")
     assert error.body["request_id"] == error.response.headers["x-request-id"]
+    assert error.request_id == error.body["request_id"], "the SDK reads Anthropic's request-id header"
     assert error.response.headers["connection"] == "close"
 
     with pytest.raises(anthropic.ContentTooLargeError) as raised:
