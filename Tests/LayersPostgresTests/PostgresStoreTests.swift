@@ -57,21 +57,47 @@ final class PostgresStoreTests: XCTestCase {
     }
 }
 
-/// The ledger part of the conformance suite with settlements group-committed (`GroupCommitLedger`).
+/// The ledgers the server can run on PostgreSQL besides the store itself, for the ledger part of the suite.
+enum LedgerVariant {
+    /// Settlements group-committed (`GroupCommitLedger`).
+    case groupCommit
+    /// Holds and settlements in memory against credit leases (`LeasedCreditLedger`, the server's default).
+    case leased
+
+    /// A conformance suite over a fresh store (returned too, to shut its pool down).
+    func suite() async throws -> (StoreConformance, PostgresStore) {
+        let store = try await PostgresTestSupport.store(poolSize: 16)
+        switch self {
+        case .groupCommit:
+            let stores = store.asStores(keyCacheTTL: nil, groupCommit: true)
+            XCTAssertTrue(stores.ledger is GroupCommitLedger)
+            return (StoreConformance(stores: stores), store)
+        case .leased:
+            var stores = store.asStores(keyCacheTTL: nil)
+            stores.ledger = LeasedCreditLedger(store: store, policy: .init(flushInterval: .milliseconds(2)))
+            // The audit compares the ledger with the stored `reserved`, leases included.
+            return (StoreConformance(stores: stores, storedReserved: { user in
+                try await store.pool.withConnection { conn in
+                    try conn.query("SELECT reserved FROM credit_balances WHERE user_id = $1", [user]).row(0)
+                        .requiredInt64(0)
+                }
+            }), store)
+        }
+    }
+}
+
+/// The ledger part of the conformance suite with settlements group-committed.
 final class PostgresGroupCommitStoreTests: XCTestCase {
     private var store: PostgresStore?
 
     override func tearDown() async throws {
         store?.pool.shutdown()
-        store = nil
     }
 
     private func suite() async throws -> StoreConformance {
-        let store = try await PostgresTestSupport.store(poolSize: 16)
+        let (suite, store) = try await LedgerVariant.groupCommit.suite()
         self.store = store
-        let stores = store.asStores(keyCacheTTL: nil, groupCommit: true)
-        XCTAssertTrue(stores.ledger is GroupCommitLedger)
-        return StoreConformance(stores: stores)
+        return suite
     }
 
     func testReserveSettleRelease() async throws { try await suite().reserveSettleRelease() }
@@ -81,26 +107,18 @@ final class PostgresGroupCommitStoreTests: XCTestCase {
     func testConcurrentReserveSettle() async throws { try await suite().concurrentReserveSettle(pairs: 200) }
 }
 
-/// The ledger part of the conformance suite with holds and settlements in memory against credit leases
-/// (`LeasedCreditLedger`, the server's default with PostgreSQL).
+/// The ledger part of the conformance suite on credit leases.
 final class PostgresLeasedLedgerStoreTests: XCTestCase {
     private var store: PostgresStore?
 
     override func tearDown() async throws {
         store?.pool.shutdown()
-        store = nil
     }
 
     private func suite() async throws -> StoreConformance {
-        let store = try await PostgresTestSupport.store(poolSize: 16)
+        let (suite, store) = try await LedgerVariant.leased.suite()
         self.store = store
-        var stores = store.asStores(keyCacheTTL: nil)
-        stores.ledger = LeasedCreditLedger(store: store, policy: .init(flushInterval: .milliseconds(2)))
-        return StoreConformance(stores: stores, storedReserved: { user in
-            try await store.pool.withConnection { conn in
-                try conn.query("SELECT reserved FROM credit_balances WHERE user_id = $1", [user]).row(0).requiredInt64(0)
-            }
-        })
+        return suite
     }
 
     func testReserveSettleRelease() async throws { try await suite().reserveSettleRelease() }
