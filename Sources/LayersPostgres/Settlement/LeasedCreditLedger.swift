@@ -183,10 +183,12 @@ public final class LeasedCreditLedger: CreditLedger {
     }
 
     /// Graceful stop: writes everything, then gives every lease back.
+    /// A user whose requests are all settled gives back the whole lease the store has, which also covers a grant
+    /// whose answer was lost with its connection (the store has it, this process never learnt of it).
     public func close() async {
         await synchronize()
-        let leased = state.withLock { book in book.users.compactMap { $0.value.leased > 0 ? $0.key : nil } }
-        for user in leased { await giveBack(user) }
+        let users = state.withLock { book in book.users.map { ($0.key, $0.value.held == 0 && $0.value.unflushed == 0) } }
+        for (user, idle) in users { await giveBack(user, all: idle) }
     }
 
     private func startTimedFlush() {
@@ -277,17 +279,19 @@ public final class LeasedCreditLedger: CreditLedger {
     }
 
     /// Gives back the part of `user`'s lease that nothing holds or waits to charge.
-    private func giveBack(_ user: UserID) async {
+    /// With `all` (at close, for a user with nothing held or pending), the store's whole lease.
+    private func giveBack(_ user: UserID, all: Bool = false) async {
         let amount = state.withLock { book -> Int64 in
-            guard var lease = book.users[user], lease.free > 0 else { return 0 }
+            guard var lease = book.users[user], lease.free > 0 || all else { return 0 }
             let free = lease.free
             lease.leased -= free          // taken out at once so no hold can use it meanwhile
             book.users[user] = lease
             return free
         }
-        guard amount > 0 else { return }
+        guard amount > 0 || all else { return }
         do {
-            _ = try await store.returnLease(holder: holder, userID: user, amount: MicroCredits(rawValue: amount))
+            _ = try await store.returnLease(holder: holder, userID: user,
+                                            amount: all ? nil : MicroCredits(rawValue: amount))
             state.withLock { book in
                 if let lease = book.users[user], lease.leased == 0, lease.held == 0, lease.unflushed == 0 {
                     book.users[user] = nil
