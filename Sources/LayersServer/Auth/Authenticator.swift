@@ -12,12 +12,14 @@ public struct Authenticator: Sendable {
     let accountCache: ExpiringCache<UserID, AccountSnapshot>
     /// Key last-used times are written at most this often per key.
     let touchInterval: TimeInterval = 60
+    let touches: KeyTouchThrottle
 
     init(keys: any APIKeyStore, accounts: any AccountStore, tiers: TierTable, cacheSeconds: Int) {
         self.keys = keys
         self.accounts = accounts
         self.tiers = tiers
         self.accountCache = ExpiringCache(ttl: TimeInterval(cacheSeconds))
+        self.touches = KeyTouchThrottle(interval: touchInterval)
     }
 
     public func authenticate(_ request: HTTPRequest, now: Date = Date()) async throws -> Principal {
@@ -35,7 +37,7 @@ public struct Authenticator: Sendable {
         case .expired: throw LayersError.authentication(.expired)
         }
         let account = try await snapshot(for: record.userID)
-        if record.lastUsedAt.map({ now.timeIntervalSince($0) > touchInterval }) ?? true {
+        if touches.shouldTouch(record.id, lastUsedAt: record.lastUsedAt, now: now) {
             let keys = self.keys
             Task.detached { try? await keys.touchKey(id: record.id, at: now) }
         }
