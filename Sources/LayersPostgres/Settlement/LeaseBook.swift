@@ -17,6 +17,9 @@ struct LeaseBook {
         /// The user's balance as last reported by the store (before `unflushed`).
         var balance: Int64 = 0
         var lastUsed = ContinuousClock.now
+        /// Times the lease was grown since it was last given back: each growth asks for twice the one before
+        /// (up to 64 times the first), so a busy user's lease soon lasts for many requests.
+        var growths = 0
 
         /// What new holds may take.
         var free: Int64 { leased - held - unflushed }
@@ -90,6 +93,7 @@ struct LeaseBook {
     mutating func apply(_ grant: LeaseGrant, userID: UserID) {
         var lease = users[userID] ?? UserLease()
         lease.leased += grant.granted.rawValue
+        if grant.granted > .zero { lease.growths += 1 }
         lease.balance = grant.balance.rawValue
         users[userID] = lease
     }
@@ -224,5 +228,15 @@ struct LeaseBook {
     private func reservation(_ requestID: String, _ hold: Hold, state: Reservation.State) -> Reservation {
         Reservation(requestID: requestID, userID: hold.userID, amount: MicroCredits(rawValue: hold.amount),
                     state: state, createdAt: hold.createdAt, expiresAt: hold.expiresAt)
+    }
+}
+
+extension LeaseBook {
+    /// How much to ask for when `userID`'s lease is short by `need` for a hold of `amount`:
+    /// `amount × multiple × 2^growths` (growths capped at 6), at least `need`.
+    func leaseRequest(userID: UserID, need: Int64, amount: Int64, multiple: Int64) -> Int64 {
+        let growths = min(users[userID]?.growths ?? 0, 6)
+        let base = LeasedCreditLedger.saturatingMultiply(amount, multiple)
+        return max(need, LeasedCreditLedger.saturatingMultiply(base, Int64(1) << growths))
     }
 }

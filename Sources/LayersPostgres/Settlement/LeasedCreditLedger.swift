@@ -7,7 +7,8 @@ import Synchronization
 /// store, and writes what requests used in bulk.
 ///
 /// - **Leases.** The first request of a user takes a lease on part of the user's free balance
-///   (`estimate × leaseMultiple`, at most what is free). The lease counts as reserved in PostgreSQL, so no other
+///   (`estimate × leaseMultiple`, doubling with each growth up to 64×, beyond the need at most half of what is
+///   free). The lease counts as reserved in PostgreSQL, so no other
 ///   process, request or deduction can spend it. Holds for later requests come out of it without a round trip;
 ///   when it runs short it is grown (one round trip), and when the free balance cannot cover the shortfall the
 ///   request is refused with the credits this process and the database still have available (402).
@@ -28,7 +29,8 @@ import Synchronization
 public final class LeasedCreditLedger: CreditLedger {
     /// Sizes and timings.
     public struct Policy: Sendable {
-        /// A lease is grown by `estimate × leaseMultiple` (at least the shortfall; at most the free balance).
+        /// A lease is grown by `estimate × leaseMultiple`, doubled at each growth up to 64 times (at least the
+        /// shortfall; beyond it at most half the free balance).
         public var leaseMultiple: Int64
         /// Leases are kept for this long without renewal; a process that dies gives its leases back after it.
         public var leaseTTL: Duration
@@ -94,9 +96,11 @@ public final class LeasedCreditLedger: CreditLedger {
         case .decided(let outcome):
             return outcome
         case .short(let need):
+            let want = state.withLock {
+                $0.leaseRequest(userID: userID, need: need, amount: amount.rawValue, multiple: policy.leaseMultiple)
+            }
             let grant = try await store.acquireLease(
-                holder: holder, userID: userID, need: MicroCredits(rawValue: need),
-                want: MicroCredits(rawValue: max(need, Self.saturatingMultiply(amount.rawValue, policy.leaseMultiple))),
+                holder: holder, userID: userID, need: MicroCredits(rawValue: need), want: MicroCredits(rawValue: want),
                 ttl: policy.leaseTTL)
             return try state.withLock { book in
                 book.apply(grant, userID: userID)
@@ -188,7 +192,14 @@ public final class LeasedCreditLedger: CreditLedger {
     public func close() async {
         await synchronize()
         let users = state.withLock { book in book.users.map { ($0.key, $0.value.held == 0 && $0.value.unflushed == 0) } }
-        for (user, idle) in users { await giveBack(user, all: idle) }
+        for (user, idle) in users {
+            // A database that just restarted may fail the first attempt on a stale pooled connection.
+            for attempt in 0..<3 where state.withLock({ $0.users[user] != nil }) {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(100 << attempt)) }
+                await giveBack(user, all: idle)
+                if !idle { break }
+            }
+        }
     }
 
     private func startTimedFlush() {

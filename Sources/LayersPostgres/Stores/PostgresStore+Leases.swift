@@ -24,7 +24,9 @@ extension PostgresStore: CreditLeaseStore {
     }
 
     public func returnLease(holder: String, userID: UserID, amount: MicroCredits?) async throws -> MicroCredits {
-        try await run(idempotent: false, user: userID) { conn in
+        // Giving back all of it may be repeated after a lost connection (the second time there is nothing left);
+        // a given amount may not (it could be given back twice).
+        try await run(idempotent: amount == nil, user: userID) { conn in
             let row = try conn.query("SELECT return_credit_lease($1, $2, $3)", [holder, userID, amount]).row(0)
             return MicroCredits(rawValue: try row.requiredInt64(0))
         }
