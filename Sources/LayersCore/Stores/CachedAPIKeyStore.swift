@@ -1,5 +1,6 @@
 import Foundation
 import LayersCredits
+import Synchronization
 
 /// An `APIKeyStore` decorator that caches `lookup(keyHash:)` for a short time, so authenticating a request
 /// rarely touches the database, and throttles `touchKey` writes.
@@ -11,7 +12,7 @@ import LayersCredits
 /// ```swift
 /// let keys = CachedAPIKeyStore(wrapping: PostgresAPIKeyStore(pool: pool), ttl: .seconds(5))
 /// ```
-public actor CachedAPIKeyStore: APIKeyStore {
+public final class CachedAPIKeyStore: APIKeyStore {
     private struct Entry {
         var record: APIKeyRecord?
         var fetchedAt: Date
@@ -22,8 +23,13 @@ public actor CachedAPIKeyStore: APIKeyStore {
     private let touchInterval: TimeInterval
     private let capacity: Int
     private let clock: @Sendable () -> Date
-    private var entries: [String: Entry] = [:]
-    private var lastTouch: [APIKeyID: Date] = [:]
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var lastTouch: [APIKeyID: Date] = [:]
+    }
+    /// A lock rather than an actor: a cache hit (nearly every request) completes without a hop to another
+    /// executor. The store's own calls run outside the lock.
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - base: the store of record.
@@ -41,16 +47,24 @@ public actor CachedAPIKeyStore: APIKeyStore {
 
     public func lookup(keyHash: String) async throws -> APIKeyRecord? {
         let now = clock()
-        if let entry = entries[keyHash], now.timeIntervalSince(entry.fetchedAt) < ttl { return entry.record }
+        let ttl = self.ttl
+        let hit = state.withLock { s -> APIKeyRecord?? in
+            guard let entry = s.entries[keyHash], now.timeIntervalSince(entry.fetchedAt) < ttl else { return nil }
+            return .some(entry.record)
+        }
+        if let hit { return hit }
         let record = try await base.lookup(keyHash: keyHash)
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[keyHash] = Entry(record: record, fetchedAt: now)
+        let capacity = self.capacity
+        state.withLock { s in
+            if s.entries.count >= capacity { s.entries.removeAll(keepingCapacity: true) }
+            s.entries[keyHash] = Entry(record: record, fetchedAt: now)
+        }
         return record
     }
 
     public func createKey(_ key: NewAPIKey) async throws -> APIKeyRecord {
         let record = try await base.createKey(key)
-        entries[record.keyHash] = nil
+        state.withLock { $0.entries[record.keyHash] = nil }
         return record
     }
 
@@ -60,13 +74,13 @@ public actor CachedAPIKeyStore: APIKeyStore {
 
     public func revokeKey(id: APIKeyID, userID: UserID?) async throws -> APIKeyRecord? {
         let record = try await base.revokeKey(id: id, userID: userID)
-        if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
+        if let record { remember(record) }
         return record
     }
 
     public func setKeyMargin(id: APIKeyID, marginBps: Int?) async throws -> APIKeyRecord? {
         let record = try await base.setKeyMargin(id: id, marginBps: marginBps)
-        if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
+        if let record { remember(record) }
         return record
     }
 
@@ -74,19 +88,28 @@ public actor CachedAPIKeyStore: APIKeyStore {
         -> APIKeyRecord?
     {
         let record = try await base.setKeyBudget(id: id, userID: userID, monthlyBudget: monthlyBudget)
-        if let record { entries[record.keyHash] = Entry(record: record, fetchedAt: clock()) }
+        if let record { remember(record) }
         return record
     }
 
     public func touchKey(id: APIKeyID, at date: Date) async throws {
-        if let last = lastTouch[id], date.timeIntervalSince(last) < touchInterval { return }
-        if lastTouch.count >= capacity { lastTouch.removeAll(keepingCapacity: true) }
-        lastTouch[id] = date
-        try await base.touchKey(id: id, at: date)
+        let interval = touchInterval, capacity = self.capacity
+        let due = state.withLock { s -> Bool in
+            if let last = s.lastTouch[id], date.timeIntervalSince(last) < interval { return false }
+            if s.lastTouch.count >= capacity { s.lastTouch.removeAll(keepingCapacity: true) }
+            s.lastTouch[id] = date
+            return true
+        }
+        if due { try await base.touchKey(id: id, at: date) }
     }
 
     /// Drops every cached entry (e.g. after bulk changes).
     public func invalidateAll() {
-        entries.removeAll()
+        state.withLock { $0.entries.removeAll() }
+    }
+
+    private func remember(_ record: APIKeyRecord) {
+        let now = clock()
+        state.withLock { $0.entries[record.keyHash] = Entry(record: record, fetchedAt: now) }
     }
 }
