@@ -137,8 +137,7 @@ final class CurlTransfer: @unchecked Sendable {
             body.append(contentsOf: data)
             return data.count
         case .streaming:
-            enum Action { case abort, pause, deliver(CheckedContinuation<[UInt8]?, Error>?) }
-            let chunk = Array(data)
+            enum Action { case abort, pause, deliver(CheckedContinuation<[UInt8]?, Error>), queued }
             let action = shared.withLock { s -> Action in
                 if s.cancelled { return .abort }
                 if s.bufferedBytes >= highWater {
@@ -150,9 +149,15 @@ final class CurlTransfer: @unchecked Sendable {
                     s.chunkWaiter = nil
                     return .deliver(waiter)
                 }
-                s.chunks.append(chunk)
-                s.bufferedBytes += chunk.count
-                return .deliver(nil)
+                // The consumer is busy: extend the last unread chunk (up to a limit) instead of queueing one more
+                // array per callback, so it later takes many events in one read.
+                if s.chunkHead < s.chunks.count, s.chunks[s.chunks.count - 1].count < Self.mergeLimit {
+                    s.chunks[s.chunks.count - 1].append(contentsOf: data)
+                } else {
+                    s.chunks.append(Array(data))
+                }
+                s.bufferedBytes += data.count
+                return .queued
             }
             switch action {
             case .abort: return 0
@@ -160,11 +165,16 @@ final class CurlTransfer: @unchecked Sendable {
                 loopPaused = true
                 return Int(bitPattern: UInt(ccurl_writefunc_pause()))
             case .deliver(let waiter):
-                waiter?.resume(returning: chunk)
+                waiter.resume(returning: Array(data))
+                return data.count
+            case .queued:
                 return data.count
             }
         }
     }
+
+    /// Largest unread chunk that later callbacks' bytes are appended to.
+    static let mergeLimit = 64 << 10
 
     // MARK: loop thread: completion
 

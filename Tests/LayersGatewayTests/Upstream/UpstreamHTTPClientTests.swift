@@ -61,6 +61,32 @@ final class UpstreamHTTPClientTests: XCTestCase {
         XCTAssertEqual(ports.count, 1, "sequential requests to one host share one kept-alive connection")
     }
 
+    func testReusedHandlesCarryNothingFromTheRequestBefore() async throws {
+        let server = try fake()
+        let client = UpstreamHTTPClient()  // one loop: each request after the first reuses the last one's handle
+        let post = try await client.request(UpstreamRequest(url: server.base + "/_test/echo",
+                                                            headers: [HTTPHeader("X-Only-First", "1")],
+                                                            body: Array("first".utf8)))
+        XCTAssertEqual(try json(post.body)["body"] as? String, "first")
+        let delete = try await client.request(UpstreamRequest(method: "DELETE", url: server.base + "/_test/echo"))
+        XCTAssertEqual(try json(delete.body)["method"] as? String, "DELETE")
+        let get = try await client.request(UpstreamRequest(method: "GET", url: server.base + "/_test/echo"))
+        let echo = try json(get.body)
+        XCTAssertEqual(echo["method"] as? String, "GET")
+        XCTAssertEqual(echo["body"] as? String ?? "", "")
+        let headers = try XCTUnwrap(echo["headers"] as? [String: String])
+        XCTAssertNil(headers["x-only-first"])
+        XCTAssertNotNil(headers["accept-encoding"], "options are set again on a reused handle")
+        let redirect = try await client.request(UpstreamRequest(method: "GET", url: server.base + "/_test/redirect"))
+        XCTAssertEqual(redirect.status, 302, "redirects stay unfollowed on a reused handle")
+        let stream = try await client.stream(UpstreamRequest(method: "GET", url: server.base + "/_test/stream?events=3&size=10"))
+        XCTAssertEqual(stream.status, 200)
+        let streamed = try await stream.collect()
+        XCTAssertFalse(streamed.isEmpty)
+        let last = try await client.request(UpstreamRequest(url: server.base + "/_test/echo", body: Array("again".utf8)))
+        XCTAssertEqual(try json(last.body)["body"] as? String, "again")
+    }
+
     func testManyConcurrentRequestsShareTheLoop() async throws {
         let server = try fake()
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
