@@ -258,6 +258,17 @@ final class UpstreamHTTPClientTests: XCTestCase {
     func testHostNeverIncludesCredentialsOrPath() {
         XCTAssertEqual(UpstreamRequest(url: "https://user:pw@api.example.com:8443/v1?key=abc").host,
                        "api.example.com:8443")
+        let cases = [
+            ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+            ("https://a:b@c@host.example/x@y", "host.example"),     // the last @ before the path
+            ("https://host.example/v1/u@x?q=a://b", "host.example"),  // @ and :// after the host do not count
+            ("https://host.example?key=1", "host.example"),
+            ("https://host.example#frag", "host.example"),
+            ("https://bücher.example/v1", "bücher.example"),
+            ("host.example/v1", "host.example"),                     // no scheme
+            ("https://", ""),
+        ]
+        for (url, host) in cases { XCTAssertEqual(UpstreamRequest(url: url).host, host, url) }
     }
 
     func testPrintingARequestNeverShowsCredentials() {
