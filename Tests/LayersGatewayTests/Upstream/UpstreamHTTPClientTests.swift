@@ -271,6 +271,19 @@ final class UpstreamHTTPClientTests: XCTestCase {
         for (url, host) in cases { XCTAssertEqual(UpstreamRequest(url: url).host, host, url) }
     }
 
+    func testStatusLines() {
+        func code(_ line: String) -> Int {
+            Array(line.utf8).withUnsafeBufferPointer { CurlTransfer.statusCode($0[...]) }
+        }
+        XCTAssertEqual(code("HTTP/1.1 200 OK"), 200)
+        XCTAssertEqual(code("HTTP/2 429"), 429)
+        XCTAssertEqual(code("HTTP/1.1  503 Service Unavailable"), 503)
+        XCTAssertEqual(code("HTTP/1.0 100 Continue"), 100)
+        XCTAssertEqual(code("HTTP/1.1 20"), 0)
+        XCTAssertEqual(code("HTTP/1.1 2000 X"), 0)
+        XCTAssertEqual(code("HTTP/1.1"), 0)
+    }
+
     func testPrintingARequestNeverShowsCredentials() {
         let request = UpstreamRequest(url: "https://api.example.com/v1beta/models/m:generateContent?key=AIzaQUERY",
                                       headers: [HTTPHeader("Authorization", "Bearer sk-SECRET1"),

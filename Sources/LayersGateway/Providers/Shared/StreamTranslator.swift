@@ -42,6 +42,8 @@ final class StreamDriver<Translator: StreamTranslator>: ChunkSource {
     private var pending: [TranslatedChunk] = []
     private var pendingIndex = 0
     private var done = false
+    /// An error thrown once the chunks translated before it have been handed out.
+    private var failure: (any Error)?
     private let state: StreamState
     private let context: ProviderContext
 
@@ -54,8 +56,9 @@ final class StreamDriver<Translator: StreamTranslator>: ChunkSource {
 
     var hasBufferedChunks: Bool { pendingIndex < pending.count }
 
-    /// Each upstream read (one libcurl write callback's bytes, often many events) is decoded and translated in one
-    /// go; the chunks are then handed out without suspending.
+    /// Each upstream read (one libcurl write callback's bytes, or several when the consumer was busy: often many
+    /// events) is decoded and translated in one go; the chunks are then handed out without suspending. When the read
+    /// also holds an error (a provider error event, a broken stream), the chunks before it are handed out first.
     func next() async throws -> TranslatedChunk? {
         while true {
             if pendingIndex < pending.count {
@@ -64,6 +67,10 @@ final class StreamDriver<Translator: StreamTranslator>: ChunkSource {
             }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
+            if let failure {
+                self.failure = nil
+                throw failure
+            }
             if done { return nil }
             do {
                 if let bytes = try await body.next() {
@@ -77,7 +84,7 @@ final class StreamDriver<Translator: StreamTranslator>: ChunkSource {
             } catch {
                 done = true
                 publish()
-                throw context.map(error)
+                failure = context.map(error)
             }
         }
     }
