@@ -99,6 +99,33 @@ final class ChatPipelineTests: XCTestCase {
         XCTAssertNil(finish["usage"])
     }
 
+    func testEncodedChunksAreRelayedAsTheirObjectsWouldBe() async throws {
+        func chunkEvents(_ encoded: FakeBackend.EncodedChunks?, includeUsage: Bool) async throws -> [String] {
+            var backend = FakeBackend()
+            backend.encodedChunks = encoded
+            let gw = try await TestGateway.make(backend: backend)
+            let options = includeUsage ? #","stream_options":{"include_usage":true}"# : ""
+            let r = await gw.chat(#"{"model":"openai/gpt-4o","stream":true\#(options),"messages":[{"role":"user","content":"Tell me a story"}]}"#)
+            XCTAssertEqual(r.status, 200)
+            XCTAssertEqual(r.events.last, "[DONE]")
+            let last = try JSONValue.parse(r.events[r.events.count - 2])
+            XCTAssertNotNil(last["layers"]?["credits_used"])
+            XCTAssertEqual(last["model"]?.stringValue, "openai/gpt-4o")
+            // Chunks only (the usage chunk carries timings), with `created` (wall-clock seconds) blanked.
+            return r.events.dropLast(2).map {
+                $0.replacingOccurrences(of: #""created":[0-9]+"#, with: #""created":0"#, options: .regularExpression)
+            }
+        }
+        for includeUsage in [false, true] {
+            let plain = try await chunkEvents(nil, includeUsage: includeUsage)
+            XCTAssertGreaterThan(plain.count, 3)
+            let exact = try await chunkEvents(.exact, includeUsage: includeUsage)
+            XCTAssertEqual(exact, plain)
+            let stale = try await chunkEvents(.staleModel, includeUsage: includeUsage)
+            XCTAssertEqual(stale, plain)
+        }
+    }
+
     func testStreamCutByClientIsSettledOnceForWhatWasSent() async throws {
         let gw = try await TestGateway.make()
         let body = #"{"model":"anthropic/claude-sonnet-4.5","stream":true,"messages":[{"role":"user","content":"Tell me something long please"}],"max_tokens":1000}"#

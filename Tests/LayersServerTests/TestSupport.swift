@@ -13,6 +13,9 @@ struct FakeBackend: ChatBackend {
     var error: LayersError?
     var midStreamError: LayersError?
     var unavailableProviders: Set<String> = []
+    /// Streams: hand chunks over as `.encodedChunk` with their JSON, all buffered (as a provider's read is).
+    var encodedChunks: EncodedChunks?
+    enum EncodedChunks { case exact, staleModel }
     let calls = CallCounter()
 
     final class CallCounter: Sendable {
@@ -34,12 +37,21 @@ struct FakeBackend: ChatBackend {
         return result
     }
 
-    func stream(_ call: ChatCall) async throws -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+    func stream(_ call: ChatCall) async throws -> ChatEventStream {
         calls.increment()
         if let error { throw error }
         let inner = try await SandboxBackend().stream(call)
         let usage = self.usage, midStreamError = self.midStreamError
-        return AsyncThrowingStream { continuation in
+        if let encodedChunks {
+            var events: [ChatStreamEvent] = []
+            for try await event in inner {
+                guard case .chunk(var chunk) = event else { events.append(.usage(usage)); continue }
+                if encodedChunks == .staleModel { chunk["model"] = "upstream-name" }
+                events.append(.encodedChunk(chunk, json: chunk.serializedBytes()))
+            }
+            return ChatEventStream(events)
+        }
+        return ChatEventStream(AsyncThrowingStream { continuation in
             Task {
                 var sent = 0
                 do {
@@ -55,7 +67,7 @@ struct FakeBackend: ChatBackend {
                     continuation.finish()
                 } catch { continuation.finish(throwing: error) }
             }
-        }
+        })
     }
 }
 

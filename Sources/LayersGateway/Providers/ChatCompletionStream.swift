@@ -21,15 +21,15 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// True when the client's request had `stream_options.include_usage: true`.
     public let clientRequestedUsage: Bool
     let state: StreamState
-    let makeIterator: @Sendable () -> Iterator
+    let makeSource: @Sendable () -> any ChunkSource
 
     init(provider: String, providerRequestID: String?, clientRequestedUsage: Bool, state: StreamState,
-         makeIterator: @escaping @Sendable () -> Iterator) {
+         makeSource: @escaping @Sendable () -> any ChunkSource) {
         self.provider = provider
         self.providerRequestID = providerRequestID
         self.clientRequestedUsage = clientRequestedUsage
         self.state = state
-        self.makeIterator = makeIterator
+        self.makeSource = makeSource
     }
 
     /// Usage so far; final once the sequence has ended.
@@ -44,14 +44,35 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// Aborts the upstream transfer.
     public func cancel() { state.cancel() }
 
-    public func makeAsyncIterator() -> Iterator { makeIterator() }
+    public func makeAsyncIterator() -> Iterator { Iterator(source: makeSource()) }
+
+    /// Iterates the chunks together with their wire form where the adapter kept it (see ``TranslatedChunk``):
+    /// what a server relaying the stream uses, to skip re-serialising chunks it does not change.
+    public func makeChunkIterator() -> ChunkIterator { ChunkIterator(source: makeSource()) }
 
     /// Pulls upstream bytes, decodes SSE events and translates them into chunks.
     public struct Iterator: AsyncIteratorProtocol {
-        let pull: () async throws -> JSONObject?
+        let source: any ChunkSource
 
-        public mutating func next() async throws -> JSONObject? { try await pull() }
+        public mutating func next() async throws -> JSONObject? { try await source.next()?.object }
     }
+
+    /// Like ``Iterator``, with the chunks' wire form.
+    public struct ChunkIterator {
+        let source: any ChunkSource
+
+        public mutating func next() async throws -> TranslatedChunk? { try await source.next() }
+
+        /// True when `next()` will answer from chunks already translated, without waiting for the provider: a relay
+        /// can gather these into one write and flush when this turns false.
+        public var hasBufferedChunks: Bool { source.hasBufferedChunks }
+    }
+}
+
+/// Where a stream's iterators pull their chunks from (``StreamDriver``). One consumer.
+protocol ChunkSource: AnyObject {
+    func next() async throws -> TranslatedChunk?
+    var hasBufferedChunks: Bool { get }
 }
 
 /// What a stream shares with its holder: usage and status so far, and the upstream transfer to cancel.

@@ -6,8 +6,9 @@ public struct UpstreamHeaders: Sendable, Hashable, Sequence {
         self.entries = entries.map { HTTPHeader($0.name.lowercased(), $0.value) }
     }
 
-    mutating func append(name: String, value: String) {
-        entries.append(HTTPHeader(name.lowercased(), value))
+    /// `name` must already be lower-case (the header callback lowers the bytes itself).
+    mutating func append(lowercasedName name: String, value: String) {
+        entries.append(HTTPHeader(name, value))
     }
 
     /// The first value of a header, by case-insensitive name.

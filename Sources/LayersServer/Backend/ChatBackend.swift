@@ -33,6 +33,9 @@ public struct ChatResult: Sendable {
 public enum ChatStreamEvent: Sendable {
     /// An OpenAI `chat.completion.chunk` object (without `usage`; the gateway writes the usage chunk itself).
     case chunk(JSONObject)
+    /// A chunk with its compact JSON text at hand (exactly `chunk.serializedBytes()`, e.g. the provider's own bytes
+    /// with the model spliced in), so relaying it unchanged needs no re-serialisation.
+    case encodedChunk(JSONObject, json: [UInt8])
     /// The final usage, reported once at the end of the stream.
     case usage(TokenUsage)
 }
@@ -46,5 +49,5 @@ public protocol ChatBackend: Sendable {
     func complete(_ call: ChatCall) async throws -> ChatResult
     /// Starts a stream. Errors before the first event (bad request, auth, overload) are thrown here so they can
     /// still become a proper HTTP status; errors later are thrown by the sequence.
-    func stream(_ call: ChatCall) async throws -> AsyncThrowingStream<ChatStreamEvent, any Error>
+    func stream(_ call: ChatCall) async throws -> ChatEventStream
 }

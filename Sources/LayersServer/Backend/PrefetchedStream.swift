@@ -1,42 +1,36 @@
 import LayersCore
 
-/// Starts consuming a backend stream and waits for its first event, so that a provider that fails at once
-/// (bad request, auth, overload) still becomes a proper HTTP error status instead of an error inside a 200
-/// stream. The events are then relayed; when the consumer stops (client disconnect), the upstream is cancelled.
+/// Waits for a backend stream's first event, so that a provider that fails at once (bad request, auth, overload)
+/// still becomes a proper HTTP error status instead of an error inside a 200 stream. The first event is then
+/// replayed ahead of the rest, read from the same source by the same task (no relay task).
 struct PrefetchedStream: Sendable {
-    let events: AsyncThrowingStream<ChatStreamEvent, any Error>
+    let events: ChatEventStream
 
     /// Throws the upstream's error if it fails before producing its first event.
-    static func start(_ upstream: AsyncThrowingStream<ChatStreamEvent, any Error>) async throws -> PrefetchedStream {
-        let (relay, continuation) = AsyncThrowingStream<ChatStreamEvent, any Error>.makeStream(bufferingPolicy: .unbounded)
-        let (firstSignal, firstContinuation) = AsyncStream<Result<Void, any Error>>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let task = Task {
-            var signalled = false
-            do {
-                for try await event in upstream {
-                    continuation.yield(event)
-                    if !signalled { signalled = true; firstContinuation.yield(.success(())); firstContinuation.finish() }
-                }
-                continuation.finish()
-                if !signalled { firstContinuation.yield(.success(())); firstContinuation.finish() }
-            } catch {
-                continuation.finish(throwing: error)
-                if !signalled { firstContinuation.yield(.failure(error)); firstContinuation.finish() }
+    static func start(_ upstream: ChatEventStream) async throws -> PrefetchedStream {
+        let first = try await upstream.source.next()
+        try Task.checkCancellation()
+        return PrefetchedStream(events: ChatEventStream(source: Replay(first: first, rest: upstream.source)))
+    }
+
+    /// `@unchecked Sendable`: single consumer (see ``ChatEventSource``).
+    final class Replay: ChatEventSource, @unchecked Sendable {
+        private var first: ChatStreamEvent?
+        private let rest: any ChatEventSource
+
+        init(first: ChatStreamEvent?, rest: any ChatEventSource) {
+            self.first = first
+            self.rest = rest
+        }
+
+        func next() async throws -> ChatStreamEvent? {
+            if let event = first {
+                first = nil
+                return event
             }
+            return try await rest.next()
         }
-        continuation.onTermination = { reason in
-            if case .cancelled = reason { task.cancel() }
-        }
-        var iterator = firstSignal.makeAsyncIterator()
-        let first = await withTaskCancellationHandler {
-            await iterator.next()
-        } onCancel: {
-            task.cancel()
-        }
-        switch first {
-        case .failure(let error)?: throw error
-        case .success?: return PrefetchedStream(events: relay)
-        case nil: throw CancellationError()
-        }
+
+        var hasBufferedEvents: Bool { first != nil || rest.hasBufferedEvents }
     }
 }

@@ -25,31 +25,50 @@ public struct ProviderBackend: ChatBackend {
         return ChatResult(response: result.body, usage: result.usage)
     }
 
-    public func stream(_ call: ChatCall) async throws -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+    public func stream(_ call: ChatCall) async throws -> ChatEventStream {
         let provider = try router.provider(for: call.model)
         let upstream = try await provider.stream(try request(call), model: call.model)
-        let (events, continuation) = AsyncThrowingStream<ChatStreamEvent, any Error>.makeStream()
-        let task = Task {
-            do {
-                for try await chunk in upstream {
-                    // The adapter ends with its own usage chunk; the gateway writes one with the `layers` object.
-                    if chunk["usage"] != nil, chunk["choices"]?.arrayValue?.isEmpty ?? true { continue }
-                    continuation.yield(.chunk(chunk))
-                }
-                continuation.yield(.usage(upstream.usage))
-                continuation.finish()
-            } catch {
-                // Partial usage (estimated from the text when the provider never said) so the cut is billed.
-                continuation.yield(.usage(upstream.usage))
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { reason in
-            if case .cancelled = reason {
-                task.cancel()
-                upstream.cancel()
-            }
-        }
-        return events
+        return ChatEventStream(source: ProviderEventSource(upstream))
     }
+}
+
+/// A provider's chunks as backend events, read straight from the adapter's stream: the adapter's own usage chunk is
+/// dropped (the gateway writes one with the `layers` object) and the usage follows the last chunk, or the failure,
+/// so a cut stream is billed for what was produced.
+///
+/// `@unchecked Sendable`: single consumer (see ``ChatEventSource``).
+final class ProviderEventSource: ChatEventSource, @unchecked Sendable {
+    private let upstream: ChatCompletionStream
+    private var chunks: ChatCompletionStream.ChunkIterator
+    private var ended = false
+    private var failure: (any Error)?
+
+    init(_ upstream: ChatCompletionStream) {
+        self.upstream = upstream
+        chunks = upstream.makeChunkIterator()
+    }
+
+    func next() async throws -> ChatStreamEvent? {
+        if ended {
+            if let failure {
+                self.failure = nil
+                throw failure
+            }
+            return nil
+        }
+        do {
+            while let chunk = try await chunks.next() {
+                if chunk.object["usage"] != nil, chunk.object["choices"]?.arrayValue?.isEmpty ?? true { continue }
+                if let json = chunk.encoded { return .encodedChunk(chunk.object, json: json) }
+                return .chunk(chunk.object)
+            }
+        } catch {
+            failure = error
+        }
+        ended = true
+        // Partial usage (estimated from the text when the provider never said) when the stream was cut.
+        return .usage(upstream.usage)
+    }
+
+    var hasBufferedEvents: Bool { !ended && chunks.hasBufferedChunks }
 }

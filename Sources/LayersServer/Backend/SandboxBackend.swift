@@ -47,7 +47,7 @@ public struct SandboxBackend: ChatBackend {
         return ChatResult(response: response, usage: a.usage)
     }
 
-    public func stream(_ call: ChatCall) async throws -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+    public func stream(_ call: ChatCall) async throws -> ChatEventStream {
         let a = answer(call)
         let model = call.model.id
         let created = Self.created(a)
@@ -86,11 +86,7 @@ public struct SandboxBackend: ChatBackend {
             }
         }
         chunks.append(chunk(JSONObject(), finish: a.finishReason))
-        let events = chunks.map(ChatStreamEvent.chunk) + [.usage(a.usage)]
-        return AsyncThrowingStream { continuation in
-            for e in events { continuation.yield(e) }
-            continuation.finish()
-        }
+        return ChatEventStream(chunks.map(ChatStreamEvent.chunk) + [.usage(a.usage)])
     }
 
     /// Splits text into pieces of a few words, keeping the spaces so the pieces concatenate back exactly.

@@ -78,7 +78,7 @@ struct TranslatedMessagesCall: Sendable {
             do {
                 for try await event in prefetched.events {
                     switch event {
-                    case .chunk(let chunk):
+                    case .chunk(let chunk), .encodedChunk(let chunk, _):
                         tracker.observe(chunk, at: startedAt)
                         let events = translator.translate(chunk: .object(chunk))
                         if !events.isEmpty { try await writer.write(AnthropicInboundStreamTranslator.encode(events)) }

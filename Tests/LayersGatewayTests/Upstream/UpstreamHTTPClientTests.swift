@@ -61,6 +61,32 @@ final class UpstreamHTTPClientTests: XCTestCase {
         XCTAssertEqual(ports.count, 1, "sequential requests to one host share one kept-alive connection")
     }
 
+    func testReusedHandlesCarryNothingFromTheRequestBefore() async throws {
+        let server = try fake()
+        let client = UpstreamHTTPClient()  // one loop: each request after the first reuses the last one's handle
+        let post = try await client.request(UpstreamRequest(url: server.base + "/_test/echo",
+                                                            headers: [HTTPHeader("X-Only-First", "1")],
+                                                            body: Array("first".utf8)))
+        XCTAssertEqual(try json(post.body)["body"] as? String, "first")
+        let delete = try await client.request(UpstreamRequest(method: "DELETE", url: server.base + "/_test/echo"))
+        XCTAssertEqual(try json(delete.body)["method"] as? String, "DELETE")
+        let get = try await client.request(UpstreamRequest(method: "GET", url: server.base + "/_test/echo"))
+        let echo = try json(get.body)
+        XCTAssertEqual(echo["method"] as? String, "GET")
+        XCTAssertEqual(echo["body"] as? String ?? "", "")
+        let headers = try XCTUnwrap(echo["headers"] as? [String: String])
+        XCTAssertNil(headers["x-only-first"])
+        XCTAssertNotNil(headers["accept-encoding"], "options are set again on a reused handle")
+        let redirect = try await client.request(UpstreamRequest(method: "GET", url: server.base + "/_test/redirect"))
+        XCTAssertEqual(redirect.status, 302, "redirects stay unfollowed on a reused handle")
+        let stream = try await client.stream(UpstreamRequest(method: "GET", url: server.base + "/_test/stream?events=3&size=10"))
+        XCTAssertEqual(stream.status, 200)
+        let streamed = try await stream.collect()
+        XCTAssertFalse(streamed.isEmpty)
+        let last = try await client.request(UpstreamRequest(url: server.base + "/_test/echo", body: Array("again".utf8)))
+        XCTAssertEqual(try json(last.body)["body"] as? String, "again")
+    }
+
     func testManyConcurrentRequestsShareTheLoop() async throws {
         let server = try fake()
         let results = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -232,6 +258,30 @@ final class UpstreamHTTPClientTests: XCTestCase {
     func testHostNeverIncludesCredentialsOrPath() {
         XCTAssertEqual(UpstreamRequest(url: "https://user:pw@api.example.com:8443/v1?key=abc").host,
                        "api.example.com:8443")
+        let cases = [
+            ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+            ("https://a:b@c@host.example/x@y", "host.example"),     // the last @ before the path
+            ("https://host.example/v1/u@x?q=a://b", "host.example"),  // @ and :// after the host do not count
+            ("https://host.example?key=1", "host.example"),
+            ("https://host.example#frag", "host.example"),
+            ("https://bücher.example/v1", "bücher.example"),
+            ("host.example/v1", "host.example"),                     // no scheme
+            ("https://", ""),
+        ]
+        for (url, host) in cases { XCTAssertEqual(UpstreamRequest(url: url).host, host, url) }
+    }
+
+    func testStatusLines() {
+        func code(_ line: String) -> Int {
+            Array(line.utf8).withUnsafeBufferPointer { CurlTransfer.statusCode($0[...]) }
+        }
+        XCTAssertEqual(code("HTTP/1.1 200 OK"), 200)
+        XCTAssertEqual(code("HTTP/2 429"), 429)
+        XCTAssertEqual(code("HTTP/1.1  503 Service Unavailable"), 503)
+        XCTAssertEqual(code("HTTP/1.0 100 Continue"), 100)
+        XCTAssertEqual(code("HTTP/1.1 20"), 0)
+        XCTAssertEqual(code("HTTP/1.1 2000 X"), 0)
+        XCTAssertEqual(code("HTTP/1.1"), 0)
     }
 
     func testPrintingARequestNeverShowsCredentials() {

@@ -18,6 +18,8 @@ struct OpenAIStreamTranslator: StreamTranslator {
     private var template: ChunkFactory?
     private var outputBytes = 0
     private(set) var finishReason: String?
+    /// `modelID` as a JSON string literal, spliced into chunks that keep the provider's bytes.
+    private let modelJSON: [UInt8]
 
     init(model: ModelInfo, api: ProviderAPI, request: JSONObject, requestBytes: Int, context: ProviderContext) {
         self.modelID = model.id
@@ -26,6 +28,7 @@ struct OpenAIStreamTranslator: StreamTranslator {
         self.requestBytes = requestBytes
         self.context = context
         self.format = ReasoningFormat(request: request)
+        self.modelJSON = JSONValue.string(model.id).serializedBytes()
     }
 
     var completed: Bool { sawDone || (finishReason != nil && upstreamUsage != nil) }
@@ -39,6 +42,14 @@ struct OpenAIStreamTranslator: StreamTranslator {
     var usageIsEstimated: Bool { upstreamUsage == nil }
 
     mutating func translate(_ event: SSEEvent, into chunks: inout [JSONObject]) throws {
+        var translated: [TranslatedChunk] = []
+        try translate(event, into: &translated)
+        for chunk in translated { chunks.append(chunk.object) }
+    }
+
+    /// Most chunks change only in `model`: those keep the provider's bytes with the model spliced in
+    /// (``CompactJSONSplice``), and are rebuilt only when something else changes.
+    mutating func translate(_ event: SSEEvent, into chunks: inout [TranslatedChunk]) throws {
         if event.isDone { sawDone = true; return }
         if event.data.isEmpty { return }
         guard case .object(var chunk) = try JSONValue.parse(event.data) else {
@@ -48,37 +59,53 @@ struct OpenAIStreamTranslator: StreamTranslator {
             throw context.streamError(type: error["type"]?.stringValue ?? error["code"]?.stringValue,
                                       message: error["message"]?.stringValue ?? error.stringValue ?? "stream error")
         }
+        let hadModel = chunk["model"] != nil
         chunk["model"] = .string(modelID)
         if template == nil {
             template = ChunkFactory(id: chunk["id"]?.stringValue ?? "chatcmpl-layers",
                                     created: chunk["created"]?.intValue ?? 0, model: modelID)
         }
-        if case .object(let usage)? = chunk.removeValue(forKey: "usage") { upstreamUsage = usage }
-        guard case .array(var choices)? = chunk["choices"], !choices.isEmpty else { return }  // usage-only chunk
-        for i in choices.indices {
-            guard case .object(var choice) = choices[i] else { continue }
-            let index = choice["index"]?.intValue ?? 0
-            if let reason = choice["finish_reason"]?.stringValue, index == 0 { finishReason = reason }
-            if case .object(var delta)? = choice["delta"] {
-                if case .string(let text)? = delta["content"] {
-                    outputBytes += text.utf8.count
-                    if api != .openAI && format != .raw {
-                        var splitter = splitters[index] ?? ThinkTagSplitter()
-                        let (reasoning, content) = splitter.feed(text)
-                        splitters[index] = splitter
-                        delta["content"] = .string(content)
-                        if !reasoning.isEmpty && format == .parsed { delta["reasoning_content"] = .string(reasoning) }
-                    }
-                }
-                if case .array(let calls)? = delta["tool_calls"] {
-                    for call in calls { outputBytes += call["function"]?["arguments"]?.stringValue?.utf8.count ?? 0 }
-                }
-                choice["delta"] = .object(delta)
-            }
-            choices[i] = .object(choice)
+        var changed = !hadModel
+        if let usage = chunk.removeValue(forKey: "usage") {
+            changed = true
+            if case .object(let usage) = usage { upstreamUsage = usage }
         }
-        chunk["choices"] = .array(choices)
-        chunks.append(chunk)
+        guard case .array(let choices)? = chunk["choices"], !choices.isEmpty else { return }  // usage-only chunk
+        var edited: [JSONValue]?
+        for i in choices.indices {
+            guard case .object(let choice) = choices[i] else { continue }
+            let index = choice["index"]?.intValue ?? 0
+            if index == 0, let reason = choice["finish_reason"]?.stringValue { finishReason = reason }
+            guard case .object(var delta)? = choice["delta"] else { continue }
+            if case .array(let calls)? = delta["tool_calls"] {
+                for call in calls { outputBytes += call["function"]?["arguments"]?.stringValue?.utf8.count ?? 0 }
+            }
+            guard case .string(let text)? = delta["content"] else { continue }
+            outputBytes += text.utf8.count
+            guard api != .openAI && format != .raw else { continue }
+            let (reasoning, content) = splitters[index, default: ThinkTagSplitter()].feed(text)
+            if content == text && reasoning.isEmpty { continue }
+            delta["content"] = .string(content)
+            if !reasoning.isEmpty && format == .parsed { delta["reasoning_content"] = .string(reasoning) }
+            var rebuilt = choice
+            rebuilt["delta"] = .object(delta)
+            if edited == nil { edited = choices }
+            edited![i] = .object(rebuilt)
+        }
+        if let edited {
+            chunk["choices"] = .array(edited)
+            changed = true
+        }
+        let encoded = changed ? nil : event.data.utf8.withContiguousStorageIfAvailable {
+            CompactJSONSplice.replacingMember("model", with: modelJSON, in: $0)
+        } ?? nil
+        chunks.append(TranslatedChunk(chunk, encoded: encoded))
+    }
+
+    mutating func finish(into chunks: inout [TranslatedChunk]) throws {
+        var objects: [JSONObject] = []
+        defer { for object in objects { chunks.append(TranslatedChunk(object)) } }
+        try finish(into: &objects)
     }
 
     mutating func finish(into chunks: inout [JSONObject]) throws {

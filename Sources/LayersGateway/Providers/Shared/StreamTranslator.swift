@@ -6,6 +6,9 @@ protocol StreamTranslator: Sendable {
     /// Translates one upstream event into zero or more chunks (appended to `chunks`).
     /// Throws a `LayersError` for an error the provider reports mid-stream.
     mutating func translate(_ event: SSEEvent, into chunks: inout [JSONObject]) throws
+    /// The same, keeping a chunk's wire form when it can be had without re-serialising (``TranslatedChunk``).
+    /// The default wraps `translate(_:into:)` and keeps none.
+    mutating func translate(_ event: SSEEvent, into chunks: inout [TranslatedChunk]) throws
     /// The upstream body ended: append the closing chunks (finish reason, usage), or throw if the stream was cut
     /// before the provider's final event.
     mutating func finish(into chunks: inout [JSONObject]) throws
@@ -17,14 +20,30 @@ protocol StreamTranslator: Sendable {
     var finishReason: String? { get }
 }
 
+extension StreamTranslator {
+    mutating func translate(_ event: SSEEvent, into chunks: inout [TranslatedChunk]) throws {
+        var objects: [JSONObject] = []
+        try translate(event, into: &objects)
+        for object in objects { chunks.append(TranslatedChunk(object)) }
+    }
+
+    mutating func finish(into chunks: inout [TranslatedChunk]) throws {
+        var objects: [JSONObject] = []
+        defer { for object in objects { chunks.append(TranslatedChunk(object)) } }
+        try finish(into: &objects)
+    }
+}
+
 /// Drives one stream: upstream bytes -> SSE events -> translator -> chunks. Single consumer (not Sendable).
-final class StreamDriver<Translator: StreamTranslator> {
+final class StreamDriver<Translator: StreamTranslator>: ChunkSource {
     private var body: UpstreamStream.Body.Iterator
     private var decoder = SSEDecoder()
     private var translator: Translator
-    private var pending: [JSONObject] = []
+    private var pending: [TranslatedChunk] = []
     private var pendingIndex = 0
     private var done = false
+    /// An error thrown once the chunks translated before it have been handed out.
+    private var failure: (any Error)?
     private let state: StreamState
     private let context: ProviderContext
 
@@ -35,7 +54,12 @@ final class StreamDriver<Translator: StreamTranslator> {
         self.context = context
     }
 
-    func next() async throws -> JSONObject? {
+    var hasBufferedChunks: Bool { pendingIndex < pending.count }
+
+    /// Each upstream read (one libcurl write callback's bytes, or several when the consumer was busy: often many
+    /// events) is decoded and translated in one go; the chunks are then handed out without suspending. When the read
+    /// also holds an error (a provider error event, a broken stream), the chunks before it are handed out first.
+    func next() async throws -> TranslatedChunk? {
         while true {
             if pendingIndex < pending.count {
                 pendingIndex += 1
@@ -43,6 +67,10 @@ final class StreamDriver<Translator: StreamTranslator> {
             }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
+            if let failure {
+                self.failure = nil
+                throw failure
+            }
             if done { return nil }
             do {
                 if let bytes = try await body.next() {
@@ -56,7 +84,7 @@ final class StreamDriver<Translator: StreamTranslator> {
             } catch {
                 done = true
                 publish()
-                throw context.map(error)
+                failure = context.map(error)
             }
         }
     }
@@ -79,9 +107,8 @@ extension ChatCompletionStream {
         let state = StreamState(upstream: upstream)
         state.update { $0.usage = translator.usage; $0.estimated = translator.usageIsEstimated }
         self.init(provider: context.provider, providerRequestID: providerRequestID,
-                  clientRequestedUsage: clientRequestedUsage, state: state) {
-            let driver = StreamDriver(upstream: upstream, translator: translator, state: state, context: context)
-            return Iterator(pull: { try await driver.next() })
+                  clientRequestedUsage: clientRequestedUsage, state: state) { () -> any ChunkSource in
+            StreamDriver(upstream: upstream, translator: translator, state: state, context: context)
         }
     }
 }

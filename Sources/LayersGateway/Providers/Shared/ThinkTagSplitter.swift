@@ -12,6 +12,8 @@ struct ThinkTagSplitter: Sendable {
 
     /// Feeds content; returns what is now known to be reasoning and what is answer content.
     mutating func feed(_ text: String) -> (reasoning: String, content: String) {
+        // Past the think block, content passes through untouched (the common case, on every delta).
+        if state == .after && !trimLeadingNewlines && buffer.isEmpty { return ("", text) }
         buffer += text
         var reasoning = ""
         var content = ""

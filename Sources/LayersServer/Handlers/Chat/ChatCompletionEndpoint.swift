@@ -73,6 +73,40 @@ struct ChatCompletionEndpoint: Sendable {
             var lastChunk: JSONObject?
             /// A chunk with a finish reason, held back to carry the usage when there is no separate usage chunk.
             var heldFinish: JSONObject?
+            // Events are encoded into `out` and written together when no more are at hand without waiting for
+            // the provider (one write per upstream read, not per event).
+            var out: [UInt8] = []
+            out.reserveCapacity(16 << 10)
+            func flush() async throws {
+                guard !out.isEmpty else { return }
+                try await writer.write(out)
+                out.removeAll(keepingCapacity: true)
+            }
+            func append(_ chunk: JSONObject, json: [UInt8]?) {
+                var chunk = chunk
+                var json = json
+                tracker.observe(chunk, at: startedAt)
+                if chunk["model"]?.stringValue != model.id {
+                    chunk["model"] = .string(model.id)
+                    json = nil
+                }
+                lastChunk = chunk
+                if let held = heldFinish {
+                    heldFinish = nil
+                    SSEEncoder.writeJSON(.object(held), to: &out)
+                }
+                let finishes = chunk["choices"]?.arrayValue?.contains {
+                    !($0["finish_reason"]?.isNull ?? true) } ?? false
+                if finishes && !separateUsageChunk {
+                    heldFinish = chunk
+                } else if let json {
+                    out.append(contentsOf: Self.dataPrefix)
+                    out.append(contentsOf: json)  // compact JSON: no line break to split
+                    out.append(contentsOf: Self.eventEnd)
+                } else {
+                    SSEEncoder.writeJSON(.object(chunk), to: &out)
+                }
+            }
             // Cut short: by the client (writes fail or the task is cancelled, which ends the iteration early)
             // or by the provider (error mid-stream). Either way the request is settled for what was used.
             func settleCut(_ error: (any Error)?) async {
@@ -87,35 +121,24 @@ struct ChatCompletionEndpoint: Sendable {
                 record.errorCode = failure?.code ?? "client_closed_request"
                 _ = await settle(reservation, record)
                 if let failure {
-                    if let held = heldFinish {
-                        try? await writer.writeEvent(data: JSONValue.object(held).serialized())
-                    }
-                    try? await writer.writeEvent(data: failure.openAIBody(requestID: requestID).serialized())
+                    if let held = heldFinish { SSEEncoder.writeJSON(.object(held), to: &out) }
+                    SSEEncoder.writeJSON(failure.openAIBody(requestID: requestID), to: &out)
                 }
+                try? await flush()
             }
+            var events = prefetched.events.makeAsyncIterator()
             do {
-                for try await event in prefetched.events {
+                while let event = try await events.next() {
                     switch event {
-                    case .chunk(var chunk):
-                        tracker.observe(chunk, at: startedAt)
-                        chunk["model"] = .string(model.id)
-                        lastChunk = chunk
-                        if let held = heldFinish {
-                            heldFinish = nil
-                            try await writer.writeEvent(data: JSONValue.object(held).serialized())
-                        }
-                        let finishes = chunk["choices"]?.arrayValue?.contains {
-                            !($0["finish_reason"]?.isNull ?? true) } ?? false
-                        if finishes && !separateUsageChunk {
-                            heldFinish = chunk
-                        } else {
-                            try await writer.writeEvent(data: JSONValue.object(chunk).serialized())
-                        }
-                    case .usage(let usage):
-                        tracker.final = usage
+                    case .chunk(let chunk): append(chunk, json: nil)
+                    case .encodedChunk(let chunk, let json): append(chunk, json: json)
+                    case .usage(let usage): tracker.final = usage
                     }
+                    if !events.hasBufferedEvents || out.count >= 32 << 10 { try await flush() }
                 }
+                try await flush()
             } catch {
+                out.removeAll()  // a failed write leaves nothing to send; a failed read has nothing pending
                 await settleCut(error)
                 return
             }
@@ -143,10 +166,16 @@ struct ChatCompletionEndpoint: Sendable {
             usageChunk["usage"] = OpenAIUsage(usage).toJSON()
             usageChunk["layers"] = LayersObject(breakdown: breakdown, creditsCharged: charged, latencyMs: latency,
                                                 isTest: isTest, requestID: requestID).json
-            try await writer.writeEvent(data: JSONValue.object(usageChunk).serialized())
-            try await writer.writeEvent(data: "[DONE]")
+            SSEEncoder.writeJSON(.object(usageChunk), to: &out)
+            out.append(contentsOf: SSEEncoder.done)
+            try await flush()
         }
     }
+}
+
+extension ChatCompletionEndpoint {
+    static let dataPrefix: [UInt8] = Array("data: ".utf8)
+    static let eventEnd: [UInt8] = [0x0A, 0x0A]
 }
 
 private func elapsedMs(since start: ContinuousClock.Instant) -> Int {
