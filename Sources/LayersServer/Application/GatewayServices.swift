@@ -55,6 +55,13 @@ public struct GatewayServices: Sendable {
         self.settlements = SettlementScheduler(mode: configuration.backgroundSettlement ? .background : .synchronous)
     }
 
+    /// Read-your-writes before reading balances, usage or key spend: waits for the pending settlements of `userID`
+    /// (all users when nil) and for the ledger's own background writes (credit leases' flushes).
+    func settledWrites(of userID: UserID?) async {
+        if let userID { await settlements.drain(userID: userID) } else { await settlements.drainAll() }
+        await stores.ledger.synchronize()
+    }
+
     /// The rate-limit policy for a caller.
     func rateLimitPolicy(for principal: Principal) -> RateLimitPolicy {
         let tier = principal.tier

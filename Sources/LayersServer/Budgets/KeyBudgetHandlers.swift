@@ -46,7 +46,7 @@ struct KeyBudgetHandlers: Sendable {
     /// Key records as JSON, each with `monthly_budget`, `month_spent` (credits charged to the key this calendar
     /// month, UTC, once settled) and `budget_remaining` (null without a budget). One usage query per call.
     func keysJSON(_ keys: [APIKeyRecord], userID: UserID) async throws -> [JSONValue] {
-        await services.settlements.drain(userID: userID)
+        await services.settledWrites(of: userID)
         let month = BudgetMonth(containing: Date())
         let groups = try await services.stores.usage.usageBreakdown(
             UsageQuery(userID: userID, from: month.start, to: month.end), by: .apiKey)

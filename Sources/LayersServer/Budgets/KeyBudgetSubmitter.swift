@@ -9,11 +9,14 @@ struct KeyBudgetSubmitter: SettlementSubmitter {
     let budgets: KeyBudgetTracker
 
     func submit(_ settlement: Settlement) async throws -> MicroCredits? {
+        guard let key = settlement.usage.apiKeyID, budgets.isTracking(key) else {
+            return try await base.submit(settlement)   // no budget: nothing to count, no hop to the tracker
+        }
         let charged: MicroCredits?
         do {
             charged = try await base.submit(settlement)
         } catch {
-            if let key = settlement.usage.apiKeyID { await budgets.release(requestID: settlement.requestID, keyID: key) }
+            await budgets.release(requestID: settlement.requestID, keyID: key)
             throw error
         }
         await budgets.settled(requestID: settlement.requestID, keyID: settlement.usage.apiKeyID,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LayersCore
 import LayersCredits
 
@@ -22,6 +23,15 @@ import LayersCredits
 ///     key: principal.key, requestID: id, estimate: estimate) { throw LayersError.keyBudgetExceeded(...) }
 /// ```
 public actor KeyBudgetTracker {
+    /// Keys this tracker has ever admitted or loaded, readable without a hop to the actor: the settlement hook
+    /// skips the actor for the (usual) keys without a budget.
+    private nonisolated let trackedKeys = Mutex<Set<APIKeyID>>([])
+
+    /// Whether `keyID` has anything here that a settlement must update.
+    public nonisolated func isTracking(_ keyID: APIKeyID) -> Bool {
+        trackedKeys.withLock { $0.contains(keyID) }
+    }
+
     /// Reads a key's charged credits in a month from the store of record.
     public typealias SpendSource = @Sendable (APIKeyID, BudgetMonth) async throws -> MicroCredits
 
@@ -92,6 +102,7 @@ public actor KeyBudgetTracker {
         let spent = settled.saturatingAdding(inFlight[key.id] ?? .zero)
         let decision = KeyBudget(limit: limit).check(spent: spent, estimate: estimate)
         let hold = HoldID(keyID: key.id, requestID: requestID)
+        trackedKeys.withLock { _ = $0.insert(key.id) }
         if decision == .allowed, estimate > .zero, holds[hold] == nil {
             holds[hold] = Hold(amount: estimate, expiresAt: now.addingTimeInterval(holdTTL))
             inFlight[key.id] = (inFlight[key.id] ?? .zero).saturatingAdding(estimate)
@@ -158,6 +169,7 @@ public actor KeyBudgetTracker {
     }
 
     private func merge(keyID: APIKeyID, month: BudgetMonth, loaded: MicroCredits, at now: Date) {
+        trackedKeys.withLock { _ = $0.insert(keyID) }
         if var entry = months[keyID], entry.month == month {
             entry.spent = max(entry.spent, loaded)
             entry.refreshedAt = now

@@ -11,8 +11,7 @@ struct AccountHandlers: Sendable {
 
     func balance(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
-        await services.settlements.drain(userID: principal.userID)
-        await services.stores.ledger.synchronize()
+        await services.settledWrites(of: principal.userID)
         guard var account = try await services.stores.accounts.creditAccount(userID: principal.userID) else {
             throw LayersError.authentication(.unknown)
         }
@@ -27,8 +26,7 @@ struct AccountHandlers: Sendable {
 
     func usage(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
-        await services.settlements.drain(userID: principal.userID)
-        await services.stores.ledger.synchronize()
+        await services.settledWrites(of: principal.userID)
         let report = try await UsageReport(usage: services.stores.usage)
             .build(context.request, userID: principal.userID, includeTestByDefault: principal.isTest)
         return .json(report)

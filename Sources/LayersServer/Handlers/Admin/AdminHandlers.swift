@@ -16,8 +16,7 @@ struct AdminHandlers: Sendable {
     }
 
     private func account(_ id: UserID) async throws -> CreditAccount {
-        await services.settlements.drain(userID: id)
-        await services.stores.ledger.synchronize()
+        await services.settledWrites(of: id)
         guard var account = try await services.stores.accounts.creditAccount(userID: id) else {
             throw LayersError.notFound(message: "No user \(id)", code: "user_not_found")
         }
@@ -167,8 +166,7 @@ struct AdminHandlers: Sendable {
             }
             user = id
         }
-        if let user { await services.settlements.drain(userID: user) } else { await services.settlements.drainAll() }
-        await services.stores.ledger.synchronize()
+        await services.settledWrites(of: user)
         return .json(try await UsageReport(usage: services.stores.usage).build(context.request, userID: user))
     }
 }
