@@ -11,7 +11,10 @@ import tempfile
 import time
 import urllib.request
 
-UPSTREAM_PORT, PROXY_PORT, GATEWAY_PORT = 18911, 18912, 18913
+# LAYERS_BENCH_PORT_BASE moves the four ports (upstream, proxy, gateway, second gateway), so that two benchmark runs
+# on one machine do not answer each other's requests.
+_BASE = int(os.environ.get("LAYERS_BENCH_PORT_BASE", "18911"))
+UPSTREAM_PORT, PROXY_PORT, GATEWAY_PORT = _BASE, _BASE + 1, _BASE + 2
 HZ = os.sysconf("SC_CLK_TCK")
 
 COMPLETION = json.dumps({

@@ -6,6 +6,7 @@
 # (gateway process + PostgreSQL backends, from /proc), and the gateway's CPU per streamed SSE event.
 #
 # Usage: bench/gateway/run.sh [DURATION_SECONDS=8] [USERS=32]
+# LAYERS_BENCH_PORT_BASE (default 18911) moves the four loopback ports it uses.
 # LAYERS_SCRATCH_PATH picks the SwiftPM build directory (default .build, shared with scripts/run.sh's release build).
 # Uses $DATABASE_URL when set (PostgreSQL CPU is then only counted if the server runs on this machine under
 # scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp.
