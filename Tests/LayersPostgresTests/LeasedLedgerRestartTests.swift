@@ -82,18 +82,8 @@ final class LeasedLedgerRestartTests: XCTestCase {
                 }
             }
             group.addTask {
-                var mark = 0
-                for command in ["stop", "crash"] {
-                    mark += 300
-                    while await state.completed < mark { try await Task.sleep(for: .milliseconds(10)) }
-                    print("lease restart test: pg.sh \(command) at \(mark) requests")
-                    try await cluster.run(command)
-                    try await Task.sleep(for: .seconds(1))
-                    try await cluster.run("start")
-                    mark = await state.completed
-                }
-                while await state.completed < mark + 300 { try await Task.sleep(for: .milliseconds(10)) }
-                await state.finish()
+                try await cluster.stopThenCrash(every: 300, label: "lease restart test", completed: { await state.completed },
+                                                finish: { await state.finish() })
             }
             try await group.waitForAll()
         }

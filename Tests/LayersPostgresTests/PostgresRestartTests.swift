@@ -76,18 +76,8 @@ final class PostgresRestartTests: XCTestCase {
                 }
             }
             group.addTask {
-                var mark = 0
-                for command in ["stop", "crash"] {
-                    mark += 150
-                    while await state.completed < mark { try await Task.sleep(for: .milliseconds(10)) }
-                    print("restart test: pg.sh \(command) at \(mark) requests")
-                    try await cluster.run(command)
-                    try await Task.sleep(for: .seconds(1))
-                    try await cluster.run("start")
-                    mark = await state.completed
-                }
-                while await state.completed < mark + 150 { try await Task.sleep(for: .milliseconds(10)) }
-                await state.finish()
+                try await cluster.stopThenCrash(every: 150, label: "restart test", completed: { await state.completed },
+                                                finish: { await state.finish() })
             }
             try await group.waitForAll()
         }

@@ -59,6 +59,25 @@ struct PrivateCluster: Sendable {
     }
 
     /// Stops the cluster and deletes its folder.
+    /// The outages of the restart tests, driven by the load's progress: after every `step` more completed
+    /// requests, a clean stop, then a crash (`-m immediate`), each followed by a second of downtime and a start;
+    /// after a last `step` requests, `finish()`. `label` prefixes the progress lines.
+    func stopThenCrash(every step: Int, label: String, completed: @Sendable () async -> Int,
+                       finish: @Sendable () async -> Void) async throws {
+        var mark = 0
+        for command in ["stop", "crash"] {
+            mark += step
+            while await completed() < mark { try await Task.sleep(for: .milliseconds(10)) }
+            print("\(label): pg.sh \(command) at \(mark) requests")
+            try await run(command)
+            try await Task.sleep(for: .seconds(1))
+            try await run("start")
+            mark = await completed()
+        }
+        while await completed() < mark + step { try await Task.sleep(for: .milliseconds(10)) }
+        await finish()
+    }
+
     func destroy() async {
         try? await run("stop")
         try? FileManager.default.removeItem(atPath: root)
