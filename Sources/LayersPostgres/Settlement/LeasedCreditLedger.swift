@@ -38,18 +38,23 @@ public final class LeasedCreditLedger: CreditLedger {
         public var idleReturn: Duration
         /// How long settlements wait to be written together.
         public var flushInterval: Duration
-        /// A flush starts at once when this many settlements are pending.
+        /// Settlements per flush at most.
         public var maxBatch: Int
+        /// A flush starts before the interval is over once this many settlements are pending (and no write is in
+        /// flight): under load the window a `kill -9` can lose is this many settlements, not the whole interval.
+        public var flushThreshold: Int
         /// How many settled request ids are remembered to answer a repeated `settle` (a replay).
         public var replayMemory: Int
 
         public init(leaseMultiple: Int64 = 50, leaseTTL: Duration = .seconds(120), idleReturn: Duration = .seconds(30),
-                    flushInterval: Duration = .milliseconds(10), maxBatch: Int = 512, replayMemory: Int = 20_000) {
+                    flushInterval: Duration = .milliseconds(10), maxBatch: Int = 512, flushThreshold: Int = 128,
+                    replayMemory: Int = 20_000) {
             self.leaseMultiple = max(1, leaseMultiple)
             self.leaseTTL = leaseTTL
             self.idleReturn = idleReturn
             self.flushInterval = flushInterval
             self.maxBatch = max(1, maxBatch)
+            self.flushThreshold = max(1, min(flushThreshold, self.maxBatch))
             self.replayMemory = max(1, replayMemory)
         }
     }
@@ -138,7 +143,9 @@ public final class LeasedCreditLedger: CreditLedger {
         var mayGrow = true
         while true {
             let step = try state.withLock { book in
-                try book.settle(settlement, mayGrow: mayGrow, replayMemory: policy.replayMemory)
+                let step = try book.settle(settlement, mayGrow: mayGrow, replayMemory: policy.replayMemory)
+                if book.writing == nil && book.pending.count >= policy.flushThreshold { _ = startWrite(&book) }
+                return step
             }
             switch step {
             case .settled(let outcome, let startFlush):
@@ -257,7 +264,7 @@ public final class LeasedCreditLedger: CreditLedger {
             let shortfalls = book.finishWrite(through: through, charges: charges, results: results)
             // What arrived meanwhile: at once when a full batch waits, else after the flush interval, so that
             // batches stay large (few transactions) whatever the write time.
-            if book.pending.count >= policy.maxBatch {
+            if book.pending.count >= policy.flushThreshold {
                 _ = startWrite(&book)
             } else if !book.pending.isEmpty && !book.flushArmed {
                 book.flushArmed = true

@@ -70,9 +70,10 @@ extension EnvironmentVariable {
               "Hold and settle credits in memory against per-user leases taken from PostgreSQL, and write "
                 + "settlements and usage rows in bulk (one transaction per LAYERS_LEASE_FLUSH_MS). false: one "
                 + "PostgreSQL transaction per hold and per settlement (docs/credits.md, \"Credit leases\")."),
-        .init("LAYERS_LEASE_FLUSH_MS", .database, default: "10",
-              "With credit leases: how long settlements wait to be written together. A kill -9 loses at most "
-                + "this window's charges; a graceful stop loses none."),
+        .init("LAYERS_LEASE_FLUSH_MS", .database, default: "50",
+              "With credit leases: how long settlements wait to be written together (a flush also starts as soon "
+                + "as 128 are pending). A kill -9 loses at most this window's charges, or 128 settlements under load "
+                + "(uncharged, never double); a graceful stop loses none."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
         .init("LAYERS_DEFAULT_MARGIN_PERCENT", .billing, default: "60",

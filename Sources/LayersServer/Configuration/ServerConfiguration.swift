@@ -90,7 +90,7 @@ public struct ServerConfiguration: Sendable {
         settlementGroupCommit = try source.bool("LAYERS_SETTLEMENT_GROUP_COMMIT", default: true)
         overlapReservation = try source.bool("LAYERS_OVERLAP_RESERVATION", default: true)
         creditLeases = try source.bool("LAYERS_CREDIT_LEASES", default: true)
-        leaseFlushMilliseconds = try source.int("LAYERS_LEASE_FLUSH_MS", default: 10, range: 1...10_000)
+        leaseFlushMilliseconds = try source.int("LAYERS_LEASE_FLUSH_MS", default: 50, range: 1...10_000)
         reservationTTLSeconds = try source.int("LAYERS_RESERVATION_TTL_SECONDS", default: 900, range: 10...86400)
 
         // Percent with up to two decimals -> basis points, exactly.
