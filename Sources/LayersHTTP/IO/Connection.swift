@@ -208,7 +208,9 @@ final class Connection: @unchecked Sendable {
     // MARK: Exchanges
 
     private func dispatch(_ head: RequestHead, body: [UInt8]) {
-        let requestID = Self.saneRequestID(head.headers["x-request-id"]) ?? loop.nextRequestID()
+        let incoming = Self.saneRequestID(head.headers["x-request-id"])
+        let generated = loop.nextRequestID()
+        let requestID = incoming ?? generated
         exchangeCounter += 1
         let id = exchangeCounter
         keepAlive = head.keepAlive && !shutdownRequested
@@ -219,7 +221,7 @@ final class Connection: @unchecked Sendable {
         enter(.handling)
         let request = HTTPRequest(
             method: head.method, target: head.target, version: head.version, headers: head.headers, body: body,
-            remoteAddress: remoteAddress, requestID: requestID)
+            remoteAddress: remoteAddress, requestID: requestID, serverRequestID: incoming == nil ? nil : generated)
         if let cors = server.cors, let preflight = cors.preflightResponse(for: request) {
             beginResponse(preflight, id: id)
             return

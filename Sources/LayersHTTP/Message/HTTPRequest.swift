@@ -10,12 +10,16 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     /// The request id: a sane incoming `x-request-id`, or one the server generated. Always echoed back.
     public var requestID: String
+    /// An id the server generated for this request, unique in the process, when `requestID` came from the client
+    /// (clients may send the same `x-request-id` twice); nil when `requestID` was generated.
+    public var serverRequestID: String?
     /// Parameters captured by the router (`/v1/models/:id` -> `["id": "..."]`).
     public var pathParameters: [String: String]
 
     public init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(),
-        body: [UInt8] = [], remoteAddress: String = "", requestID: String = "", pathParameters: [String: String] = [:]
+        body: [UInt8] = [], remoteAddress: String = "", requestID: String = "", serverRequestID: String? = nil,
+        pathParameters: [String: String] = [:]
     ) {
         self.method = method
         self.target = target
@@ -24,6 +28,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.remoteAddress = remoteAddress
         self.requestID = requestID
+        self.serverRequestID = serverRequestID
         self.pathParameters = pathParameters
     }
 

@@ -13,7 +13,7 @@ struct UsageRecordBuilder: Sendable {
     let createdAt: Date
 
     init(context: RequestContext, principal: Principal, model: ModelInfo, isStream: Bool) {
-        requestID = context.requestID
+        requestID = context.billingID
         self.principal = principal
         self.model = model
         metadata = context.body?["metadata"]

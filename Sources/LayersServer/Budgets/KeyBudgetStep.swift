@@ -23,7 +23,7 @@ struct KeyBudgetStep: PipelineStep {
             return try await next(context)
         }
         let budgets = services.keyBudgets
-        let decision = try await budgets.admit(key: principal.key, requestID: context.requestID, estimate: amount)
+        let decision = try await budgets.admit(key: principal.key, requestID: context.billingID, estimate: amount)
         if case .exceeded(let limit, let spent, let required) = decision {
             await recordRefusal(context, principal: principal, model: model)
             throw LayersError.keyBudgetExceeded(budget: limit, spent: spent, required: required)
@@ -31,7 +31,7 @@ struct KeyBudgetStep: PipelineStep {
         do {
             return try await next(context)
         } catch {
-            await budgets.release(requestID: context.requestID, keyID: principal.key.id)
+            await budgets.release(requestID: context.billingID, keyID: principal.key.id)
             throw error
         }
     }

@@ -20,7 +20,7 @@ struct CountTokensEndpoint: Sendable {
         }
         if media.passesThrough(model, isTest: principal.isTest), let endpoint = media.anthropic {
             let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: false)
-            let handle = ReservationHandle(requestID: context.requestID, userID: principal.userID, isTest: true,
+            let handle = ReservationHandle(requestID: context.billingID, userID: principal.userID, isTest: true,
                                            reserved: .zero, ledger: services.stores.ledger, usage: services.stores.usage)
             let call = AnthropicPassthroughCall(endpoint: endpoint, http: media.http, model: model, context: context,
                                                 builder: builder, reservation: handle)

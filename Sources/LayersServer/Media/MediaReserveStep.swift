@@ -21,7 +21,7 @@ struct MediaReserveStep: PipelineStep {
         if amount > cap { throw LayersError.costLimitExceeded(estimated: amount, limit: cap) }
         if !principal.isTest {
             let outcome = try await services.stores.ledger.reserve(
-                requestID: context.requestID, userID: principal.userID, amount: amount,
+                requestID: context.billingID, userID: principal.userID, amount: amount,
                 ttl: .seconds(services.configuration.reservationTTLSeconds))
             if case .insufficient(let available, let required) = outcome {
                 do {
@@ -35,7 +35,7 @@ struct MediaReserveStep: PipelineStep {
         }
         var context = context
         let handle = ReservationHandle(
-            requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
+            requestID: context.billingID, userID: principal.userID, isTest: principal.isTest,
             reserved: principal.isTest ? .zero : amount, ledger: services.stores.ledger, usage: services.stores.usage,
             scheduler: services.settlements, submitter: services.settlementSubmitter)
         context.reservation = handle

@@ -9,6 +9,9 @@ import LayersModels
 public struct RequestContext: Sendable {
     public let request: HTTPRequest
     public var requestID: String { request.requestID }
+    /// The id the request is billed under (holds, settlement, usage row): the request id, made unique with the
+    /// server's own id when the client chose it (a client that sends one `x-request-id` twice is billed twice).
+    public let billingID: String
     public let startedAt: ContinuousClock.Instant
     public let startedAtDate: Date
     /// Time spent waiting on things outside the gateway (the provider), to compute `x-layers-overhead-ms`.
@@ -29,6 +32,7 @@ public struct RequestContext: Sendable {
 
     public init(request: HTTPRequest, now: ContinuousClock.Instant = .now, date: Date = Date()) {
         self.request = request
+        self.billingID = request.serverRequestID.map { "\(request.requestID)~\($0)" } ?? request.requestID
         self.startedAt = now
         self.startedAtDate = date
         self.timing = RequestTiming()

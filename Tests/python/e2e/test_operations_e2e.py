@@ -183,13 +183,31 @@ def test_request_id_and_overhead_on_every_answer(server, account):
         assert "x-ratelimit-limit" in r.headers, path
         if status >= 400:
             assert r.json()["error"].get("request_id", r.headers["x-request-id"]) == r.headers["x-request-id"]
-    # A client's own request id is echoed (and ends up on the usage row).
+    # A client's own request id is echoed, and its usage row is billed under it plus the server's own id.
     rid = "client-" + uuid.uuid4().hex
     r = httpx.post(server + "/v1/chat/completions", json={"model": "openai/gpt-4o", "messages": HI},
                    headers={"authorization": "Bearer " + account.live_key, "x-request-id": rid})
     assert r.status_code == 200 and r.headers["x-request-id"] == rid
     assert loads(r.text)["layers"]["request_id"] == rid
-    assert account.usage()["recent_logs"][0]["request_id"] == rid
+    assert account.usage()["recent_logs"][0]["request_id"].startswith(rid + "~")
+
+
+def test_a_reused_client_request_id_is_billed_every_time(make_account):
+    """Clients choose x-request-id; sending the same one twice must not make the second request a free replay."""
+    account = make_account(credits="100")
+    rid = "reused-" + uuid.uuid4().hex
+    before = Decimal(str(account.balance()["credits"]))
+    charged = []
+    for _ in range(3):
+        r = httpx.post(account.server + "/v1/chat/completions", json={"model": "openai/gpt-4o", "messages": HI},
+                       headers={"authorization": "Bearer " + account.live_key, "x-request-id": rid})
+        assert r.status_code == 200 and r.headers["x-request-id"] == rid
+        charged.append(Decimal(str(loads(r.text)["layers"]["credits_charged"])))
+    assert all(c > 0 for c in charged)
+    after = Decimal(str(account.balance()["credits"]))
+    assert before - after == sum(charged), "each of the three requests is charged"
+    rows = [row for row in account.usage()["recent_logs"] if row["request_id"].startswith(rid + "~")]
+    assert len(rows) == 3 and len({row["request_id"] for row in rows}) == 3, "one usage row each"
 
 
 def test_admin_api_is_off_without_a_token(database_url, fakes):

@@ -47,7 +47,7 @@ public struct ReserveStep: PipelineStep {
         let estimate = decision.estimate
         var pending: Task<ReservationOutcome, any Error>?
         if !principal.isTest {
-            let ledger = services.stores.ledger, requestID = context.requestID, userID = principal.userID
+            let ledger = services.stores.ledger, requestID = context.billingID, userID = principal.userID
             let ttl = Duration.seconds(services.configuration.reservationTTLSeconds)
             let reserve = { @Sendable in
                 try await ledger.reserve(requestID: requestID, userID: userID, amount: estimate, ttl: ttl)
@@ -61,7 +61,7 @@ public struct ReserveStep: PipelineStep {
         }
         var context = context
         let handle = ReservationHandle(
-            requestID: context.requestID, userID: principal.userID, isTest: principal.isTest,
+            requestID: context.billingID, userID: principal.userID, isTest: principal.isTest,
             reserved: principal.isTest ? .zero : estimate, ledger: services.stores.ledger, usage: services.stores.usage,
             scheduler: services.settlements, submitter: services.settlementSubmitter, pending: pending)
         context.reservation = handle
