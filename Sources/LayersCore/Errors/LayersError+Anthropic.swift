@@ -9,20 +9,9 @@ extension LayersError {
         }
     }
 
-    /// Anthropic's error `type` for this error.
+    /// Anthropic's error `type` for this error (by its Anthropic status, as ``AnthropicInboundErrorType`` maps it).
     public var anthropicType: String {
-        switch anthropicStatus {
-        case 401: return "authentication_error"
-        case 402: return "billing_error"
-        case 403: return "permission_error"
-        case 404: return "not_found_error"
-        case 413: return "request_too_large"
-        case 429: return "rate_limit_error"
-        case 504: return "timeout_error"
-        case 529: return "overloaded_error"
-        case 500...: return "api_error"
-        default: return "invalid_request_error"
-        }
+        AnthropicInboundErrorType(status: anthropicStatus).rawValue
     }
 
     /// Anthropic's error body: `{"type":"error","error":{"type":…,"message":…}}`, plus
