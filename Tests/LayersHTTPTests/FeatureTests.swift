@@ -133,6 +133,26 @@ final class FeatureTests: XCTestCase {
         await server.stop()
     }
 
+    func testRefusedRequestsAreLoggedWithTheirMethodAndPath() async throws {
+        let log = Recorder<AccessLogEntry>()
+        let server = try TestServer({
+            $0.accessLog = { log.append($0) }
+            $0.maxBodyBytes = 16
+        }, responder: testRouter())
+        let client = try server.client()
+        client.send("POST /upload?token=secret HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n")
+        let response = try client.readResponse()
+        XCTAssertEqual(response.status, 413)
+        let logged = await log.wait { !$0.isEmpty }
+        XCTAssertTrue(logged)
+        let entry = try XCTUnwrap(log.all.first)
+        XCTAssertEqual(entry.method, .post)
+        XCTAssertEqual(entry.path, "/upload", "the path, never the query")
+        XCTAssertEqual(entry.status.code, 413)
+        XCTAssertFalse(entry.line.contains("secret"))
+        await server.stop()
+    }
+
     func testAbortedStreamIsLoggedAsIncomplete() async throws {
         let log = Recorder<AccessLogEntry>()
         var router = testRouter()

@@ -177,17 +177,14 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Answers a request the server refuses by itself (then closes): the configured `refusalResponse`'s answer,
-    /// or the default one. The request line is looked for only when there is a `refusalResponse` to tell.
+    /// or the default one. The request line is looked for only when there is a `refusalResponse` to tell or an
+    /// access log to write (which then shows the refused request's method and path instead of `- -`).
     private func refuse(_ cause: HTTPRefusal.Cause, status: HTTPStatus, message: String) {
         keepAlive = false
         exchangeCounter += 1
         let requestID = loop.nextRequestID()
-        exchange = Exchange(
-            id: exchangeCounter, method: .other("-"), target: "-", version: .http1_1,
-            requestID: requestID, origin: nil, start: monotonicNanoseconds())
         var refusal = HTTPRefusal(cause: cause, status: status, message: message, requestID: requestID)
-        var response: HTTPResponse
-        if let choose = server.refusalResponse {
+        if server.refusalResponse != nil || server.accessLog != nil {
             let line = input.withUnsafeBufferPointer { all in
                 parser.pendingRequestLine(UnsafeBufferPointer(rebasing: all[inputStart...]))
             }
@@ -195,6 +192,12 @@ final class Connection: @unchecked Sendable {
                 refusal.method = line.method
                 refusal.path = HTTPRequest(method: line.method, target: line.target).path
             }
+        }
+        exchange = Exchange(
+            id: exchangeCounter, method: refusal.method ?? .other("-"), target: refusal.path ?? "-",
+            version: .http1_1, requestID: requestID, origin: nil, start: monotonicNanoseconds())
+        var response: HTTPResponse
+        if let choose = server.refusalResponse {
             response = choose(refusal)
             if case .stream = response.body { response = refusal.defaultResponse }
         } else {
