@@ -198,7 +198,10 @@ def stream(h, provider, body, scen, content, calls, finish, usage, rid, cid, cre
             obj["usage"] = usage_value
         if extra:
             obj.update(extra)
-        h.write_chunk("data: " + json.dumps(obj) + "\n\n")
+        # [[scenario:compact]]: compact JSON, as OpenAI itself sends it (the gateway then splices `model` into the
+        # provider's bytes instead of re-serialising the chunk).
+        separators = (",", ":") if "compact" in scen else None
+        h.write_chunk("data: " + json.dumps(obj, separators=separators) + "\n\n")
         if delay:
             time.sleep(delay)
 

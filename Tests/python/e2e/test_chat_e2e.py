@@ -79,6 +79,30 @@ def test_stream_is_billed_from_final_usage(account, server, model):
     assert row["stream"] is True and Decimal(str(row["credits_charged"])) == want
 
 
+def test_compact_provider_chunks_are_relayed_with_the_gateway_model(account):
+    """Compact upstream JSON takes the byte-splicing path (only `model` changes); spaced JSON is re-serialised.
+    Both must reach the client as the same valid chunks, with the gateway's model id."""
+    def events(marker):
+        with account.http() as c:
+            with c.stream("POST", "/v1/chat/completions", json={
+                    "model": "openai/gpt-4o", "stream": True, "stream_options": {"include_usage": True},
+                    "messages": [{"role": "user", "content": "Say hello " + marker}]}) as r:
+                assert r.status_code == 200
+                body = r.read().decode()
+        datas = [line[6:] for line in body.split("\n") if line.startswith("data: ")]
+        assert datas[-1] == "[DONE]"
+        return [json.loads(d) for d in datas[:-1]]
+    compact, spaced = events("[[scenario:compact]]"), events("")
+    assert len(compact) == len(spaced) > 2
+    for a, b in zip(compact, spaced):
+        assert a["model"] == b["model"] == "openai/gpt-4o"
+        assert a["object"] == "chat.completion.chunk"
+        assert [ch.get("delta") for ch in a["choices"]] == [ch.get("delta") for ch in b["choices"]]
+    text = "".join(ch["delta"].get("content") or "" for e in compact for ch in e["choices"])
+    assert "Hello from the fake provider" in text
+    assert compact[-1]["layers"]["credits_charged"] > 0
+
+
 def test_stream_wire_format(account):
     with account.http() as c:
         with c.stream("POST", "/api/v1/chat", json={"model": "openai/gpt-4o", "stream": True,
