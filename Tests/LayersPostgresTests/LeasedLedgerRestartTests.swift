@@ -9,23 +9,6 @@ import XCTest
 /// answered is charged exactly once and has one usage row, and nothing stays leased after `close()`.
 /// Runs on a cluster of its own (``PrivateCluster``), never on the shared one.
 final class LeasedLedgerRestartTests: XCTestCase {
-    private actor LoadState {
-        var completed = 0
-        var stop = false
-        var charged: [String: Int64] = [:]
-        var refused = 0
-
-        func succeeded(_ id: String, _ amount: Int64) {
-            charged[id] = amount
-            completed += 1
-        }
-        func failed() {
-            refused += 1
-            completed += 1
-        }
-        func finish() { stop = true }
-    }
-
     func testRestartMidLoadLosesAndDoublesNothing() async throws {
         let cluster = try await PrivateCluster.start()
         addTeardownBlock { await cluster.destroy() }
@@ -44,7 +27,7 @@ final class LeasedLedgerRestartTests: XCTestCase {
         }
         let ledger = LeasedCreditLedger(store: store, holder: "restart-\(UUID())",
                                         policy: .init(flushInterval: .milliseconds(5)))
-        let state = LoadState()
+        let state = RestartLoad()
         let prefix = "lease-restart-\(UUID())-"
         let userList = users
 
@@ -66,7 +49,7 @@ final class LeasedLedgerRestartTests: XCTestCase {
                             held = false   // the lease could not grow: the database is down
                         }
                         guard held else {
-                            await state.failed()
+                            await state.failed(id)
                             try await Task.sleep(for: .milliseconds(20))
                             continue
                         }
@@ -90,7 +73,7 @@ final class LeasedLedgerRestartTests: XCTestCase {
         await ledger.close()
 
         let charged = await state.charged
-        print("lease restart test: \(charged.count) settled, \(await state.refused) refused, "
+        print("lease restart test: \(charged.count) settled, \(await state.refused.count) refused, "
               + "\(ledger.flushCount) flushes")
         XCTAssertGreaterThan(charged.count, 600)
         XCTAssertEqual(ledger.pendingCount, 0)

@@ -8,23 +8,6 @@ import XCTest
 /// like a kill -9 of the server (`-m immediate`, crash recovery on start): no settlement may be lost or doubled.
 /// Runs on a cluster of its own (``PrivateCluster``), never on the shared one.
 final class PostgresRestartTests: XCTestCase {
-    private actor LoadState {
-        var completed = 0
-        var stop = false
-        var charged: [String: Int64] = [:]
-        var refused: [String] = []
-
-        func succeeded(_ id: String, _ amount: Int64) {
-            charged[id] = amount
-            completed += 1
-        }
-        func failed(_ id: String) {
-            refused.append(id)
-            completed += 1
-        }
-        func finish() { stop = true }
-    }
-
     func testRestartMidLoadLosesAndDoublesNothing() async throws {
         let cluster = try await PrivateCluster.start()
         addTeardownBlock { await cluster.destroy() }
@@ -39,7 +22,7 @@ final class PostgresRestartTests: XCTestCase {
         let journal = SettlementJournal(path: cluster.root + "/settlements.jsonl")
         let queue = SettlementQueue(ledger: store, journal: journal, retryBase: .milliseconds(50),
                                     retryMax: .milliseconds(500))
-        let state = LoadState()
+        let state = RestartLoad()
         let prefix = "restart-\(UUID())-"
         let userID = user.id
 

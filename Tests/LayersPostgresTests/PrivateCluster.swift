@@ -96,3 +96,21 @@ struct PrivateCluster: Sendable {
         return path.split(separator: ":").contains { fm.isExecutableFile(atPath: "\($0)/initdb") }
     }
 }
+
+/// The progress of a restart test's load: requests settled (with their charge) and refused, and when to stop.
+actor RestartLoad {
+    var completed = 0
+    var stop = false
+    var charged: [String: Int64] = [:]
+    var refused: [String] = []
+
+    func succeeded(_ id: String, _ amount: Int64) {
+        charged[id] = amount
+        completed += 1
+    }
+    func failed(_ id: String) {
+        refused.append(id)
+        completed += 1
+    }
+    func finish() { stop = true }
+}
