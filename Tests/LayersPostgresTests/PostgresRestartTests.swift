@@ -11,8 +11,7 @@ final class PostgresRestartTests: XCTestCase {
     func testRestartMidLoadLosesAndDoublesNothing() async throws {
         let cluster = try await PrivateCluster.start()
         addTeardownBlock { await cluster.destroy() }
-        try await migrate(databaseURL: cluster.url)
-        let store = PostgresStore(pool: PostgresPool(PostgresConfiguration(url: cluster.url, poolSize: 8)))
+        let store = try await cluster.migratedStore()
         defer { store.pool.shutdown() }
 
         let initial: Int64 = 1_000_000_000

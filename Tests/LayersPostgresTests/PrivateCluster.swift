@@ -78,6 +78,12 @@ struct PrivateCluster: Sendable {
         await finish()
     }
 
+    /// Migrates the cluster and opens a store on it (the caller shuts its pool down).
+    func migratedStore(poolSize: Int = 8) async throws -> PostgresStore {
+        try await migrate(databaseURL: url)
+        return PostgresStore(pool: PostgresPool(PostgresConfiguration(url: url, poolSize: poolSize)))
+    }
+
     func destroy() async {
         try? await run("stop")
         try? FileManager.default.removeItem(atPath: root)
