@@ -47,7 +47,7 @@ public final class LeasedCreditLedger: CreditLedger {
         public var replayMemory: Int
 
         public init(leaseMultiple: Int64 = 50, leaseTTL: Duration = .seconds(120), idleReturn: Duration = .seconds(30),
-                    flushInterval: Duration = .milliseconds(10), maxBatch: Int = 512, flushThreshold: Int = 128,
+                    flushInterval: Duration = .milliseconds(10), maxBatch: Int = 512, flushThreshold: Int = 512,
                     replayMemory: Int = 20_000) {
             self.leaseMultiple = max(1, leaseMultiple)
             self.leaseTTL = leaseTTL

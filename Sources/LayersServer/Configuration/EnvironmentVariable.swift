@@ -72,7 +72,7 @@ extension EnvironmentVariable {
                 + "PostgreSQL transaction per hold and per settlement (docs/credits.md, \"Credit leases\")."),
         .init("LAYERS_LEASE_FLUSH_MS", .database, default: "50",
               "With credit leases: how long settlements wait to be written together (a flush also starts as soon "
-                + "as 128 are pending). A kill -9 loses at most this window's charges, or 128 settlements under load "
+                + "as 512 are pending). A kill -9 loses at most this window's charges, or 512 settlements under load "
                 + "(uncharged, never double); a graceful stop loses none."),
         .init("LAYERS_RESERVATION_TTL_SECONDS", .database, default: "900",
               "Credit holds of requests that never settle expire after this long."),
