@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "LayersHTTPTests", dependencies: ["LayersHTTP"]),
         .testTarget(name: "LayersGatewayTests", dependencies: ["LayersGateway", "LayersCore", "LayersModels", "LayersCredits"]),
         .testTarget(name: "LayersPostgresTests", dependencies: ["LayersPostgres", "LayersCore", "LayersCredits"]),
-        .testTarget(name: "LayersServerTests", dependencies: ["LayersServer", "LayersCore", "LayersModels", "LayersCredits",
+        .testTarget(name: "LayersServerTests", dependencies: ["LayersServer", "LayersCore", "LayersModels", "LayersCredits", "LayersGateway",
                                                                "LayersHTTP"]),
     ],
     swiftLanguageModes: [.v6]

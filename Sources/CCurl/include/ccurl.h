@@ -22,6 +22,11 @@ CURLcode ccurl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
 // MARK: multi handle options
 CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 
+// MARK: multi socket interface (curl_multi_socket_action driven by the caller's event loop)
+CURLMcode ccurl_multi_setopt_socket_function(CURLM *handle, curl_socket_callback callback);
+CURLMcode ccurl_multi_setopt_timer_function(CURLM *handle, curl_multi_timer_callback callback);
+CURLMcode ccurl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value);
+
 // MARK: pausing (the macros are not importable)
 CURLcode ccurl_easy_unpause(CURL *handle);
 /// The value a write callback returns to pause the transfer (CURL_WRITEFUNC_PAUSE).

@@ -1,10 +1,10 @@
 import CCurl
 import Foundation
 
-/// One request in flight on a `CurlLoop`.
+/// One request in flight on a `CurlDriver` (a `CurlLoop` or a `CurlReactorLoop`).
 ///
 /// `@unchecked Sendable` because its state is split in two, each half with one owner:
-/// - the `loop*` and curl fields are touched only on the loop thread (callbacks run there too);
+/// - the `loop*` and curl fields are touched only on the driver's thread (callbacks run there too);
 /// - `shared` (the consumer-facing queue, waiters, flags) is guarded by its lock.
 final class CurlTransfer: @unchecked Sendable {
     enum Mode { case buffered, streaming }
@@ -38,7 +38,7 @@ final class CurlTransfer: @unchecked Sendable {
     let maxBufferedBodyBytes: Int
     let highWater: Int
     let lowWater: Int
-    let loop: CurlLoop?
+    let loop: (any CurlDriver)?
     let shared = Locked(Shared())
 
     // Loop-thread-only state.
@@ -54,7 +54,7 @@ final class CurlTransfer: @unchecked Sendable {
     var body: [UInt8] = []
     var pendingError: UpstreamError?
 
-    init(request: UpstreamRequest, mode: Mode, loop: CurlLoop, maxBufferedBodyBytes: Int, highWater: Int,
+    init(request: UpstreamRequest, mode: Mode, loop: any CurlDriver, maxBufferedBodyBytes: Int, highWater: Int,
          lowWater: Int) {
         self.request = request
         self.loop = loop
@@ -68,11 +68,11 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: loop thread: curl callbacks
 
     func onHeaderLine(_ data: UnsafeBufferPointer<UInt8>) {
+        lastDataAt = monotonicNanos()
         if !sawFirstByte {
             sawFirstByte = true
-            loop?.rescanDeadlines()
+            loop?.firstByteArrived(self)
         }
-        lastDataAt = monotonicNanos()
         // Byte-level parsing: Foundation's trimmingCharacters cost ~6% of the gateway's CPU per request here.
         let bytes = Self.trimmed(data[...])
         if bytes.starts(with: Self.httpPrefix) {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Settings of an `UpstreamHTTPClient`.
 public struct UpstreamClientConfiguration: Sendable {
     /// Number of curl multi loops (threads). One handles thousands of transfers; more spread TLS work on cores.
@@ -27,7 +29,10 @@ public struct UpstreamClientConfiguration: Sendable {
 /// HTTP client for provider calls, built on libcurl's multi interface.
 ///
 /// Each loop is one thread driving one curl multi handle (`curl_multi_poll` + `curl_multi_wakeup`), so any
-/// number of concurrent requests share a few threads; connections are kept alive and reused per host, HTTP/2
+/// number of concurrent requests share a few threads. Once attached to event loops (``attach(to:)``, which
+/// LayersServer does with the HTTP server's loops), a request made on one of those loops' threads runs on that
+/// loop instead, through curl's socket interface, with no thread hand-off. Connections are kept alive and
+/// reused per host (per loop), HTTP/2
 /// is negotiated over TLS when offered, TLS is verified, gzip/br/zstd accepted, redirects are not followed, and
 /// proxies come from the standard environment variables (`https_proxy`, `no_proxy`, ...).
 ///
@@ -40,6 +45,8 @@ public final class UpstreamHTTPClient: Sendable {
     public let configuration: UpstreamClientConfiguration
     private let loops: [CurlLoop]
     private let nextLoop = Locked(0)
+    /// One driver per attached event loop.
+    private let reactorLoops = Mutex<[CurlReactorLoop]>([])
 
     public init(configuration: UpstreamClientConfiguration = UpstreamClientConfiguration()) {
         self.configuration = configuration
@@ -52,6 +59,19 @@ public final class UpstreamHTTPClient: Sendable {
 
     /// Stops the loops; transfers in flight fail with `UpstreamError.clientShutdown`.
     public func shutdown() { loops.forEach { $0.shutdown() } }
+
+    /// Runs the calls made on these event loops' threads on the loops themselves (one curl multi handle each),
+    /// from now on; calls made elsewhere keep using the client's own threads. A loop that stops fails its
+    /// transfers in flight with `UpstreamError.clientShutdown` and is no longer used.
+    public func attach(to reactors: [any UpstreamReactor]) {
+        let added = reactors.map { CurlReactorLoop(reactor: $0, configuration: configuration) }
+        reactorLoops.withLock { $0.append(contentsOf: added) }
+    }
+
+    /// Transfers that ran on attached event loops so far (for tests and diagnostics).
+    public var eventLoopTransferCount: Int {
+        reactorLoops.withLock { $0.reduce(0) { $0 + $1.transferCount.load(ordering: .relaxed) } }
+    }
 
     /// Sends a request and returns the whole response (any status; only transport failures throw).
     public func request(_ request: UpstreamRequest) async throws -> UpstreamResponse {
@@ -73,13 +93,20 @@ public final class UpstreamHTTPClient: Sendable {
     }
 
     private func makeTransfer(_ request: UpstreamRequest, mode: CurlTransfer.Mode) -> CurlTransfer {
+        CurlTransfer(request: request, mode: mode, loop: driverForCallingThread(),
+                            maxBufferedBodyBytes: configuration.maxResponseBytes,
+                            highWater: configuration.streamHighWater,
+                            lowWater: configuration.streamLowWater)
+    }
+
+    /// The attached event loop whose thread this is, else the next of the client's own loops.
+    private func driverForCallingThread() -> any CurlDriver {
+        let here = reactorLoops.withLock { loops in loops.first { $0.acceptsTransfersHere } }
+        if let here { return here }
         let index = nextLoop.withLock { i -> Int in
             defer { i = (i + 1) % loops.count }
             return i
         }
-        return CurlTransfer(request: request, mode: mode, loop: loops[index],
-                            maxBufferedBodyBytes: configuration.maxResponseBytes,
-                            highWater: configuration.streamHighWater,
-                            lowWater: configuration.streamLowWater)
+        return loops[index]
     }
 }

@@ -45,6 +45,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private static let listenerTag: UInt64 = 1 << 40
     private static let wakeTag: UInt64 = 1 << 41
+    /// Tag bit of descriptors watched for other libraries (`IOLoop.watch`); the low bits are the descriptor.
+    private static let foreignTag: UInt64 = 1 << 42
+
+    // Other libraries' I/O on this loop (`IOLoop`), loop thread only.
+    @exclusivity(unchecked) private var watchers: [Int32: (IOReadiness) -> Void] = [:]
+    @exclusivity(unchecked) private var timers: [IOTimer] = []
+    @exclusivity(unchecked) private var stopHandlers: [() -> Void] = []
 
     init(index: Int, server: ServerContext) throws {
         self.index = index
@@ -131,7 +138,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 timeout = 0
             } else {
                 let now = monotonicNanoseconds()
-                timeout = nextTick > now ? Int32((nextTick - now) / 1_000_000) + 1 : 0
+                let wakeAt = min(nextTick, earliestTimer())
+                timeout = wakeAt > now ? Int32((wakeAt - now + 999_999) / 1_000_000) : 0
             }
             let count = epoll_wait(epollFD, events, Int32(maxEvents), timeout)
             if count < 0 && errno != EINTR { break }
@@ -144,6 +152,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     _ = read(wakeFD, &value, 8)
                 } else if tag & Self.listenerTag != 0 {
                     acceptConnections()
+                } else if tag & Self.foreignTag != 0 {
+                    watchers[Int32(truncatingIfNeeded: tag & 0xFFFF_FFFF)]?(IOReadiness(epollEvents: event.events))
                 } else {
                     let fd = Int(tag)
                     if fd < connections.count, let connection = connections[fd] {
@@ -152,6 +162,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
             }
             runPending()
+            if !timers.isEmpty && fireDueTimers() { runPending() }
             flushScheduled()
             if now >= nextTick {
                 nextTick = now + tickNanoseconds
@@ -160,6 +171,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             }
         }
         for case let connection? in connections { connection.closeNow(reason: .shutdown) }
+        runPending()
+        let handlers = stopHandlers
+        stopHandlers.removeAll()
+        for handler in handlers { handler() }
         runPending()
         if listenerFD >= 0 { close(listenerFD) }
         listenerFD = -1
@@ -326,6 +341,64 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             }
             return index
         }
+    }
+
+    // MARK: Other libraries' descriptors and timers (loop thread)
+
+    /// Watches `fd` for `interest` (adds it, or changes the interest of a watched one); `handler` runs on this
+    /// loop with the readiness epoll reported. Level-triggered, as `poll` is.
+    func watch(_ fd: Int32, for interest: IOReadiness, handler: @escaping (IOReadiness) -> Void) {
+        var event = epoll_event(events: interest.epollEvents, data: epoll_data_t(u64: Self.foreignTag | UInt64(UInt32(bitPattern: fd))))
+        if watchers.updateValue(handler, forKey: fd) == nil || epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) != 0 {
+            // New, or closed and reopened under the same number since (epoll forgot it when it was closed).
+            epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
+        }
+    }
+
+    /// Stops watching `fd` (before it is closed).
+    func unwatch(_ fd: Int32) {
+        guard watchers.removeValue(forKey: fd) != nil else { return }
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+    }
+
+    /// Makes `timer` due: it fires once, on this loop, after `deadline` (monotonic nanoseconds).
+    func arm(_ timer: IOTimer) {
+        if !timer.isListed {
+            timer.isListed = true
+            timers.append(timer)
+        }
+    }
+
+    private func earliestTimer() -> UInt64 {
+        var earliest = UInt64.max
+        for timer in timers where timer.deadline < earliest { earliest = timer.deadline }
+        return earliest
+    }
+
+    /// Fires the timers that are due; returns whether any fired.
+    private func fireDueTimers() -> Bool {
+        let now = monotonicNanoseconds()
+        var due: [IOTimer] = []
+        timers.removeAll { timer in
+            if timer.deadline == .max {
+                timer.isListed = false
+                return true
+            }
+            guard timer.deadline <= now else { return false }
+            timer.isListed = false
+            due.append(timer)
+            return true
+        }
+        for timer in due {
+            timer.deadline = .max
+            timer.fire()
+        }
+        return !due.isEmpty
+    }
+
+    /// Runs `handler` on this loop when it stops, after its connections are closed.
+    func onStop(_ handler: @escaping () -> Void) {
+        stopHandlers.append(handler)
     }
 
     // MARK: Shutdown (loop thread)

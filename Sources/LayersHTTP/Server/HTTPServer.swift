@@ -44,6 +44,9 @@ public final class HTTPServer: Sendable {
     /// Event loops (threads) running; 0 before `start()`. With `loopCount: 0` it is one per core.
     public var loopCount: Int { state.withLock { $0.loops.count } }
 
+    /// The running event loops, for other libraries' I/O (``IOLoop``); empty before `start()`.
+    public var ioLoops: [IOLoop] { state.withLock { $0.loops.map(IOLoop.init(loop:)) } }
+
     /// Open connections right now (all loops).
     public var openConnectionCount: Int { context.openConnectionCount }
 

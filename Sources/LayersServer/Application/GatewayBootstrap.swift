@@ -68,7 +68,7 @@ public struct GatewayBootstrap: Sendable {
             configuration: configuration, stores: stores, registry: registry, tiers: tiers,
             liveBackend: ProviderBackend(router: router), storageName: storageName,
             settlementSubmitter: settlementQueue.map(QueueSubmitter.init(queue:)),
-            databaseCheck: { await pg?.isReachable() ?? true })
+            databaseCheck: { await pg?.isReachable() ?? true }, upstreamClients: [router.http])
     }
 
     /// Account operations (for the CLI).

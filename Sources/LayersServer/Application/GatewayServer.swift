@@ -1,5 +1,6 @@
 import Foundation
 import LayersCore
+import LayersGateway
 import LayersHTTP
 
 /// The gateway's HTTP server: ``GatewayRouter`` behind LayersHTTP, configured from ``ServerConfiguration``.
@@ -42,15 +43,26 @@ public final class GatewayServer: Sendable {
         http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))
     }
 
-    /// Binds and starts serving; returns the port.
+    /// Binds and starts serving; returns the port. Provider calls then run on the event loops
+    /// (`LAYERS_UPSTREAM_ON_EVENT_LOOPS`).
     @discardableResult
-    public func start() throws -> Int { try http.start() }
+    public func start() throws -> Int {
+        let port = try http.start()
+        if services.configuration.upstreamOnEventLoops {
+            let reactors = http.ioLoops.map(HTTPLoopReactor.init)
+            for client in services.upstreamClients { client.attach(to: reactors) }
+        }
+        return port
+    }
 
     /// Catches SIGINT/SIGTERM from now on for ``runUntilSignal()`` (call before ``start()``).
     public func catchSignals() { http.catchSignals() }
 
     /// Serves until SIGINT/SIGTERM, then drains within the grace period.
-    public func runUntilSignal() async throws { try await http.runUntilSignal() }
+    public func runUntilSignal() async throws {
+        if http.loopCount == 0 { try start() }
+        try await http.runUntilSignal()
+    }
 
     public func shutdown() async { await http.shutdown() }
 }

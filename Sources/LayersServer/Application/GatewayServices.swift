@@ -1,6 +1,7 @@
 import Foundation
 import LayersCore
 import LayersCredits
+import LayersGateway
 import LayersModels
 
 /// Everything the handlers share: configuration, stores, registry, tiers, limiter and backends.
@@ -18,6 +19,8 @@ public struct GatewayServices: Sendable {
     public var databaseCheck: @Sendable () async -> Bool
     /// Name of the store implementation (`postgresql` or `memory`), shown by `/health`.
     public var storageName: String
+    /// The provider HTTP clients, which ``GatewayServer`` attaches to its event loops once they run.
+    public var upstreamClients: [UpstreamHTTPClient]
 
     /// Runs and tracks settlements (background by default).
     public let settlements: SettlementScheduler
@@ -34,7 +37,8 @@ public struct GatewayServices: Sendable {
                 tiers: TierTable = .defaults, limiter: RateLimiter = RateLimiter(),
                 liveBackend: any ChatBackend, sandboxBackend: any ChatBackend = SandboxBackend(),
                 storageName: String = "memory", settlementSubmitter: (any SettlementSubmitter)? = nil,
-                databaseCheck: @escaping @Sendable () async -> Bool = { true }) {
+                databaseCheck: @escaping @Sendable () async -> Bool = { true },
+                upstreamClients: [UpstreamHTTPClient] = []) {
         let keyBudgets = KeyBudgetTracker(usage: stores.usage,
                                           holdTTL: .seconds(configuration.reservationTTLSeconds))
         self.keyBudgets = keyBudgets
@@ -49,6 +53,7 @@ public struct GatewayServices: Sendable {
         self.sandboxBackend = sandboxBackend
         self.storageName = storageName
         self.databaseCheck = databaseCheck
+        self.upstreamClients = upstreamClients
         self.authenticator = Authenticator(keys: stores.keys, accounts: stores.accounts, tiers: tiers,
                                            cacheSeconds: configuration.keyCacheSeconds)
         self.modelMargins = ExpiringCache(ttl: TimeInterval(max(1, configuration.keyCacheSeconds)))

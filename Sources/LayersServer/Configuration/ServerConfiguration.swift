@@ -8,6 +8,9 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var httpThreads: Int?
+    /// Run provider calls on the HTTP event loops (curl's socket interface) instead of the upstream client's
+    /// own thread (`LAYERS_UPSTREAM_ON_EVENT_LOOPS`).
+    public var upstreamOnEventLoops: Bool
     public var adminToken: String?
     public var corsOrigins: [String]
     public var accessLog: Bool
@@ -67,6 +70,7 @@ public struct ServerConfiguration: Sendable {
         port = try source.int(portSource, default: 3700, range: 0...65535)
         httpThreads = source["LAYERS_HTTP_THREADS"] == nil ? nil
             : try source.int("LAYERS_HTTP_THREADS", default: 1, range: 1...256)
+        upstreamOnEventLoops = try source.bool("LAYERS_UPSTREAM_ON_EVENT_LOOPS", default: true)
         adminToken = source["LAYERS_ADMIN_TOKEN"]
         if let t = adminToken, t.utf8.count < 16 {
             throw ConfigurationError("LAYERS_ADMIN_TOKEN", "must be at least 16 characters")

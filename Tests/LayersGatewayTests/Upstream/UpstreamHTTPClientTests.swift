@@ -299,18 +299,6 @@ final class UpstreamHTTPClientTests: XCTestCase {
                        + "[redacted], x-api-key: [redacted], x-goog-api-key: [redacted], X-Custom-Token: [redacted], "
                        + "anthropic-version: 2023-06-01], body: 20 bytes")
     }
-
-    private func assertThrows(_ expected: UpstreamError, file: StaticString = #filePath, line: UInt = #line,
-                              _ body: () async throws -> Void) async {
-        do {
-            try await body()
-            XCTFail("expected \(expected)", file: file, line: line)
-        } catch let error as UpstreamError {
-            XCTAssertEqual(error, expected, file: file, line: line)
-        } catch {
-            XCTFail("unexpected \(error)", file: file, line: line)
-        }
-    }
 }
 
 /// A loopback listener whose accept queue is full, so further connects hang in SYN-SENT (a connect timeout
