@@ -39,6 +39,9 @@ final class CurlReactorLoop: CurlDriver, @unchecked Sendable {
         }
     }
 
+    /// Whether its event loop has stopped.
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
     /// Whether new transfers may start here: the caller is on the loop's thread and the loop still runs.
     var acceptsTransfersHere: Bool { reactor.isCurrent && !stopped.load(ordering: .relaxed) }
 

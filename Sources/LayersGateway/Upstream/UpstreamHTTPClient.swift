@@ -65,10 +65,13 @@ public final class UpstreamHTTPClient: Sendable {
     /// transfers in flight with `UpstreamError.clientShutdown` and is no longer used.
     public func attach(to reactors: [any UpstreamReactor]) {
         let added = reactors.map { CurlReactorLoop(reactor: $0, configuration: configuration) }
-        reactorLoops.withLock { $0.append(contentsOf: added) }
+        reactorLoops.withLock { loops in
+            loops.removeAll { $0.isStopped }  // loops of a server that has stopped since
+            loops.append(contentsOf: added)
+        }
     }
 
-    /// Transfers that ran on attached event loops so far (for tests and diagnostics).
+    /// Transfers that ran on the attached event loops still running (for tests and diagnostics).
     public var eventLoopTransferCount: Int {
         reactorLoops.withLock { $0.reduce(0) { $0 + $1.transferCount.load(ordering: .relaxed) } }
     }
