@@ -24,9 +24,12 @@ final class CurlTransfer: @unchecked Sendable {
         var finished = false
         var failure: Error?
         var head: Head?
-        var headWaiter: CheckedContinuation<Head, Error>?
-        var chunkWaiter: CheckedContinuation<[UInt8]?, Error>?
-        var responseWaiter: CheckedContinuation<UpstreamResponse, Error>?
+        // Unsafe (not checked) continuations: each waiter is taken out of `shared` under its lock before it is
+        // resumed, so it is resumed exactly once; checked ones cost an allocation and atomics per wait (per
+        // streamed read).
+        var headWaiter: UnsafeContinuation<Head, Error>?
+        var chunkWaiter: UnsafeContinuation<[UInt8]?, Error>?
+        var responseWaiter: UnsafeContinuation<UpstreamResponse, Error>?
         var cancelled = false
         /// Times the transfer paused for backpressure (observability and tests).
         var pauseCount = 0
@@ -126,7 +129,7 @@ final class CurlTransfer: @unchecked Sendable {
         var version: Int = 0
         if let easy { ccurl_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version) }
         let head = Head(status: status, headers: headers, httpVersion: Self.httpMajor(version))
-        let waiter = shared.withLock { s -> CheckedContinuation<Head, Error>? in
+        let waiter = shared.withLock { s -> UnsafeContinuation<Head, Error>? in
             s.head = head
             defer { s.headWaiter = nil }
             return s.headWaiter
@@ -155,7 +158,7 @@ final class CurlTransfer: @unchecked Sendable {
             body.append(contentsOf: data)
             return data.count
         case .streaming:
-            enum Action { case abort, pause, deliver(CheckedContinuation<[UInt8]?, Error>), queued }
+            enum Action { case abort, pause, deliver(UnsafeContinuation<[UInt8]?, Error>), queued }
             let action = shared.withLock { s -> Action in
                 if s.cancelled { return .abort }
                 if s.bufferedBytes >= highWater {
@@ -256,7 +259,7 @@ final class CurlTransfer: @unchecked Sendable {
         case .wait: break
         }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8]?, Error>) in
+            try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<[UInt8]?, Error>) in
                 enum Now { case wait, chunk([UInt8], Bool), end, fail(Error) }
                 let now = shared.withLock { s -> Now in
                     if s.chunkHead < s.chunks.count {
@@ -291,7 +294,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     func awaitHead() async throws -> Head {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Head, Error>) in
+            try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Head, Error>) in
                 enum Now { case wait, head(Head), fail(Error) }
                 let now = shared.withLock { s -> Now in
                     if let head = s.head { return .head(head) }
@@ -315,7 +318,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     func awaitResponse(start: () -> Void) async throws -> UpstreamResponse {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<UpstreamResponse, Error>) in
+            try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<UpstreamResponse, Error>) in
                 let cancelled = shared.withLock { s -> Bool in
                     if s.cancelled { return true }
                     s.responseWaiter = c
@@ -330,8 +333,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Aborts the transfer at once: waiters fail with `CancellationError`, the loop removes the handle.
     func cancel() {
-        let waiters = shared.withLock { s -> (CheckedContinuation<Head, Error>?, CheckedContinuation<[UInt8]?, Error>?,
-                                              CheckedContinuation<UpstreamResponse, Error>?)? in
+        let waiters = shared.withLock { s -> (UnsafeContinuation<Head, Error>?, UnsafeContinuation<[UInt8]?, Error>?,
+                                              UnsafeContinuation<UpstreamResponse, Error>?)? in
             if s.finished || s.cancelled { return nil }
             s.cancelled = true
             defer { s.headWaiter = nil; s.chunkWaiter = nil; s.responseWaiter = nil }
