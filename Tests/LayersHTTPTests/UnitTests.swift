@@ -82,6 +82,20 @@ final class UnitTests: XCTestCase {
         XCTAssertNil(request.queryValue("zzz"))
     }
 
+    func testResponseHeadKeepsOnlyWellFormedHandlerHeaders() {
+        let headers = HTTPHeaders([("X-Good", "tab\tallowed"), ("X-Split", "a\r\nInjected: 1"), ("Bad Name", "v"),
+                                   ("X-Del", "a\u{7F}b"), ("X-Nul", "a\u{0}b"), ("", "empty name"),
+                                   ("Content-Length", "99"), ("X-Request-Id", "mine"), ("X-Ünicode", "v"),
+                                   ("X-Value", "ünïcode ok")])
+        var out: [UInt8] = []
+        ResponseHeadWriter.write(status: HTTPStatus(200), headers: headers, version: .http1_1, requestID: "srv",
+                                 keepAlive: true, contentLength: 2, chunked: false, date: Array("Date: D\r\n".utf8),
+                                 serverName: "s", into: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self),
+                       "HTTP/1.1 200 OK\r\nX-Good: tab\tallowed\r\nX-Request-Id: mine\r\nX-Value: ünïcode ok\r\n"
+                       + "Content-Length: 2\r\nDate: D\r\nServer: s\r\n\r\n")
+    }
+
     func testDateHeaderFormat() {
         XCTAssertEqual(String(decoding: DateHeaderCache.format(784111777), as: UTF8.self), "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
     }

@@ -21,16 +21,7 @@ enum ResponseHeadWriter {
             case 17 where field.name.asciiCaseInsensitiveEquals("transfer-encoding"): continue
             default: break
             }
-            guard !name.isEmpty, name.allSatisfy({ isTokenByte($0) }),
-                field.value.utf8.allSatisfy({ $0 >= 0x20 || $0 == 0x09 }),
-                !field.value.utf8.contains(0x7F)
-            else { continue }
-            out.append(contentsOf: name)
-            out.append(UInt8(ascii: ":"))
-            out.append(0x20)
-            out.append(contentsOf: field.value.utf8)
-            out.append(0x0D)
-            out.append(0x0A)
+            appendField(name: field.name, value: field.value, to: &out)
         }
         if let contentLength {
             out.append(contentsOf: contentLengthPrefix)
@@ -59,6 +50,27 @@ enum ResponseHeadWriter {
         }
         out.append(0x0D)
         out.append(0x0A)
+    }
+
+    /// Appends `name: value` unless the name is not a token or the value holds a control character other than
+    /// tab (a handler can never split a response). Works on the contiguous UTF-8 of both: one pass to check, one
+    /// copy each.
+    private static func appendField(name: String, value: String, to out: inout [UInt8]) {
+        var name = name
+        var value = value
+        name.withUTF8 { nameBytes in
+            value.withUTF8 { valueBytes in
+                guard !nameBytes.isEmpty, nameBytes.allSatisfy({ isTokenByte($0) }),
+                      valueBytes.allSatisfy({ ($0 >= 0x20 || $0 == 0x09) && $0 != 0x7F })
+                else { return }
+                out.append(contentsOf: nameBytes)
+                out.append(UInt8(ascii: ":"))
+                out.append(0x20)
+                out.append(contentsOf: valueBytes)
+                out.append(0x0D)
+                out.append(0x0A)
+            }
+        }
     }
 
     private static let contentLengthPrefix = Array("Content-Length: ".utf8)
