@@ -55,6 +55,9 @@ final class CurlReactorLoop: CurlDriver, @unchecked Sendable {
         }
         transferCount.add(1, ordering: .relaxed)
         multi.add(transfer)
+        // curl asks to be called back at once for a new transfer: do it now rather than at the end of the loop's
+        // round, so the provider starts on the request while the loop runs the round's other handlers.
+        runCurlTimerIfDue()
         settle()
     }
 
@@ -110,12 +113,16 @@ final class CurlReactorLoop: CurlDriver, @unchecked Sendable {
 
     private func timerFired() {
         guard !stopped.load(ordering: .relaxed) else { return }
-        if monotonicNanos() >= curlDeadline {
-            curlDeadline = .max
-            var running: Int32 = 0
-            curl_multi_socket_action(multi.handle, Self.socketTimeout, 0, &running)
-        }
+        runCurlTimerIfDue()
         settle()
+    }
+
+    /// Calls `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` when curl's timer is due.
+    private func runCurlTimerIfDue() {
+        guard curlDeadline != .max, monotonicNanos() >= curlDeadline else { return }
+        curlDeadline = .max
+        var running: Int32 = 0
+        curl_multi_socket_action(multi.handle, Self.socketTimeout, 0, &running)
     }
 
     /// After any curl call: finishes what completed, applies our deadlines, and sets the timer for the next
