@@ -47,6 +47,9 @@ public final class ReservationHandle: Sendable {
     /// Whether the request has been settled or released.
     public var isFinished: Bool { finished.withLock { $0 } }
 
+    /// Whether the hold is still being placed in the background (``confirm()`` has something to wait for).
+    public var isHoldPending: Bool { pending != nil }
+
     /// Waits for a hold placed in the background; throws `insufficientCredits` (402) when the ledger refused it,
     /// or the store's error. Endpoints behind an overlapping ``ReserveStep`` call this before answering.
     public func confirm() async throws {
