@@ -17,28 +17,25 @@ public protocol PipelineStep: Sendable {
     func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse
 }
 
-/// The rest of the pipeline.
-public typealias PipelineNext = @Sendable (RequestContext) async throws -> HTTPResponse
-
 /// The endpoint at the end of a pipeline.
 public typealias PipelineEndpoint = @Sendable (RequestContext) async throws -> HTTPResponse
 
 /// Steps in front of an endpoint, run in order; errors that escape every step become OpenAI error responses.
 /// Every response gets `x-layers-overhead-ms` (time in the gateway excluding time waiting on the provider).
 public struct Pipeline: Sendable {
-    public let steps: [any PipelineStep]
-    public let endpoint: PipelineEndpoint
+    private let chain: Chain
+    public var steps: [any PipelineStep] { chain.steps }
+    public var endpoint: PipelineEndpoint { chain.endpoint }
 
     public init(_ steps: [any PipelineStep], endpoint: @escaping PipelineEndpoint) {
-        self.steps = steps
-        self.endpoint = endpoint
+        chain = Chain(steps: steps, endpoint: endpoint)
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let context = RequestContext(request: request)
         var response: HTTPResponse
         do {
-            response = try await run(context, from: 0)
+            response = try await PipelineNext(chain: chain, index: 0)(context)
         } catch {
             response = LayersError.from(error, requestID: request.requestID).httpResponse(requestID: request.requestID)
         }
@@ -48,8 +45,26 @@ public struct Pipeline: Sendable {
         return response
     }
 
-    private func run(_ context: RequestContext, from index: Int) async throws -> HTTPResponse {
-        guard index < steps.count else { return try await endpoint(context) }
-        return try await steps[index].handle(context) { next in try await self.run(next, from: index + 1) }
+    /// The steps and the endpoint, shared by every ``PipelineNext`` of every request.
+    final class Chain: Sendable {
+        let steps: [any PipelineStep]
+        let endpoint: PipelineEndpoint
+
+        init(steps: [any PipelineStep], endpoint: @escaping PipelineEndpoint) {
+            self.steps = steps
+            self.endpoint = endpoint
+        }
+    }
+}
+
+/// The rest of the pipeline after a step: call it (`try await next(context)`) to run the following steps and
+/// the endpoint. A value (the chain and a position), so handing it to a step allocates nothing.
+public struct PipelineNext: Sendable {
+    let chain: Pipeline.Chain
+    let index: Int
+
+    public func callAsFunction(_ context: RequestContext) async throws -> HTTPResponse {
+        guard index < chain.steps.count else { return try await chain.endpoint(context) }
+        return try await chain.steps[index].handle(context, next: PipelineNext(chain: chain, index: index + 1))
     }
 }
