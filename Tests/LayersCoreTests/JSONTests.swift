@@ -42,6 +42,41 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(object.keys[3], "k4")
     }
 
+    func testNestedObjectsAndArraysKeepTheirOwnMembers() throws {
+        // Members of enclosing objects and arrays are still being gathered while inner ones are parsed.
+        let text = #"{"a":{"a":1,"b":[{"a":2},[],{},[3,[4,{"c":5}]]]},"b":[1,{"a":{"a":{}}}],"c":"x"}"#
+        let value = try JSONValue.parse(text)
+        XCTAssertEqual(value.serialized(), text)
+        XCTAssertEqual(value["a"]?["b"]?[3]?[1]?[1]?["c"]?.intValue, 5)
+        XCTAssertEqual(value["b"]?[1]?["a"]?["a"], .object(JSONObject()))
+        XCTAssertEqual(value["c"]?.stringValue, "x")
+    }
+
+    func testLargeParsedObjectsAndArrays() throws {
+        let members = (0..<100).map { #""k\#($0)":[\#($0),{"n":\#($0)}]"# }.joined(separator: ",")
+        let text = "{" + members + "}"
+        let value = try JSONValue.parse(text)
+        XCTAssertEqual(value.serialized(), text)
+        XCTAssertEqual(value.objectValue?.count, 100)
+        XCTAssertEqual(value["k73"]?[1]?["n"]?.intValue, 73)
+        XCTAssertEqual(value.objectValue?.keys.last, "k99")
+        let elements = (0..<300).map(String.init).joined(separator: ",")
+        XCTAssertEqual(try JSONValue.parse("[" + elements + "]").arrayValue?.count, 300)
+    }
+
+    func testDuplicateKeysAreRejectedInSmallAndLargeObjects() {
+        let large = (0..<40).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        for text in [#"{"a":1,"b":2,"a":3}"#, "{" + large + #","k7":0}"#, "{" + large + #","k39":0}"#,
+                     #"{"x":{"a":1,"a":2}}"#] {
+            XCTAssertThrowsError(try JSONValue.parse(text), text) { error in
+                XCTAssertEqual((error as? JSONParseError)?.reason, .duplicateKey)
+            }
+        }
+        // The same key at different levels, or in sibling objects, is no duplicate.
+        XCTAssertNoThrow(try JSONValue.parse(#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#))
+        XCTAssertNoThrow(try JSONValue.parse("{" + large + #","k40":{"k1":1}}"#))
+    }
+
     func testSurrogatePairsAndControlEscapes() throws {
         let value = try JSONValue.parse(#""\ud83d\ude00\u0001""#)
         XCTAssertEqual(value.stringValue, "😀\u{1}")

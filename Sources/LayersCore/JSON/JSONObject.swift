@@ -20,7 +20,17 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Builds an object from pairs; a repeated key keeps its first position and its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, JSONValue) {
         self.init()
+        keyStorage.reserveCapacity(pairs.underestimatedCount)
+        valueStorage.reserveCapacity(pairs.underestimatedCount)
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// Takes keys (distinct, as the parser has checked) and their values, in order.
+    init(uncheckedKeys keys: [String], values: [JSONValue]) {
+        keyStorage = keys
+        valueStorage = values
+        index = nil
+        if keys.count > Self.indexThreshold { rebuildIndex() }
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
