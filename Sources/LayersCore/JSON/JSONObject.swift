@@ -58,7 +58,13 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The position of `key`, if present.
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keyStorage.firstIndex(of: key)
+        // Keys of another length are skipped without a string comparison (most members, in practice).
+        let length = key.utf8.count
+        for position in keyStorage.indices {
+            let candidate = keyStorage[position]
+            if candidate.utf8.count == length && candidate == key { return position }
+        }
+        return nil
     }
 
     public var count: Int { keyStorage.count }

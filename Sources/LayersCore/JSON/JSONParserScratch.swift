@@ -52,9 +52,10 @@ struct JSONParserScratch: ~Copyable {
 
     /// Whether `key` is among the keys pushed since `base` (the innermost object's), by a linear search.
     func containsKey(_ key: String, from base: Int) -> Bool {
+        let length = key.utf8.count
         var position = base
         while position < keyCount {
-            if keys[position] == key { return true }
+            if keys[position].utf8.count == length && keys[position] == key { return true }
             position += 1
         }
         return false
