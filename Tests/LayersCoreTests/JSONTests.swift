@@ -77,6 +77,46 @@ final class JSONTests: XCTestCase {
         XCTAssertNoThrow(try JSONValue.parse("{" + large + #","k40":{"k1":1}}"#))
     }
 
+    func testStringEscapesAtEveryPosition() throws {
+        // Characters that need escaping (and multi-byte UTF-8 that must not be) at every position of strings of
+        // several lengths: the writer copies the runs between them.
+        let specials: [Character] = ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\t", "é", "🚀", " ", "\u{7f}"]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 40] {
+            for position in 0..<max(1, length) {
+                for special in specials {
+                    var characters = Array(repeating: Character("a"), count: length)
+                    if length > 0 { characters[position] = special }
+                    let text = String(characters)
+                    var writer = JSONWriter()
+                    writer.writeString(text)
+                    XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), Self.referenceEscaped(text))
+                    XCTAssertEqual(try JSONValue.parse(writer.bytes).stringValue, text)
+                }
+            }
+        }
+    }
+
+    /// JSON string escaping one byte at a time, as the writer specifies it.
+    private static func referenceEscaped(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{c}": out += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     func testSurrogatePairsAndControlEscapes() throws {
         let value = try JSONValue.parse(#""\ud83d\ude00\u0001""#)
         XCTAssertEqual(value.stringValue, "😀\u{1}")
