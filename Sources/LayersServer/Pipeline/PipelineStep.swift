@@ -4,9 +4,14 @@ import LayersHTTP
 /// One step of the request pipeline. Like a Hummingbird middleware it can act before the rest of the chain
 /// (and refuse by throwing a ``LayersError``), and after it (on the response).
 ///
+/// The pipeline's async functions are `nonisolated(nonsending)`: they run on the executor of the request's task
+/// (its event loop) without the hop to the generic executor that entering a plain nonisolated async function,
+/// and coming back from one, costs. Conformers should declare `handle` the same way (a plain one works, through a
+/// thunk that hops).
+///
 /// ```swift
 /// struct Stamp: PipelineStep {
-///     func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+///     nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
 ///         var response = try await next(context)
 ///         response.headers.add(name: "x-stamp", value: "1")
 ///         return response
@@ -14,11 +19,11 @@ import LayersHTTP
 /// }
 /// ```
 public protocol PipelineStep: Sendable {
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse
 }
 
 /// The endpoint at the end of a pipeline.
-public typealias PipelineEndpoint = @Sendable (RequestContext) async throws -> HTTPResponse
+public typealias PipelineEndpoint = nonisolated(nonsending) @Sendable (RequestContext) async throws -> HTTPResponse
 
 /// Steps in front of an endpoint, run in order; errors that escape every step become OpenAI error responses.
 /// Every response gets `x-layers-overhead-ms` (time in the gateway excluding time waiting on the provider).
@@ -31,7 +36,7 @@ public struct Pipeline: Sendable {
         chain = Chain(steps: steps, endpoint: endpoint)
     }
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    nonisolated(nonsending) public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let context = RequestContext(request: request)
         var response: HTTPResponse
         do {
@@ -63,7 +68,7 @@ public struct PipelineNext: Sendable {
     let chain: Pipeline.Chain
     let index: Int
 
-    public func callAsFunction(_ context: RequestContext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func callAsFunction(_ context: RequestContext) async throws -> HTTPResponse {
         guard index < chain.steps.count else { return try await chain.endpoint(context) }
         return try await chain.steps[index].handle(context, next: PipelineNext(chain: chain, index: index + 1))
     }

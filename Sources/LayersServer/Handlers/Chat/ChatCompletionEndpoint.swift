@@ -9,7 +9,7 @@ import LayersModels
 struct ChatCompletionEndpoint: Sendable {
     let services: GatewayServices
 
-    func respond(_ context: RequestContext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func respond(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model, let body = context.body, let reservation = context.reservation else {
             throw LayersError.internalError(requestID: context.requestID)

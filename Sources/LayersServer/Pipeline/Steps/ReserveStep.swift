@@ -30,7 +30,7 @@ public struct ReserveStep: PipelineStep {
         return !overflow && available.rawValue >= needed
     }
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model, let body = context.body else { throw LayersError.internalError() }
         let estimator = CreditEstimator(maxCreditsPerRequest: MicroCredits(

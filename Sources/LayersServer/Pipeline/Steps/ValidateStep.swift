@@ -8,7 +8,7 @@ public struct ValidateStep: PipelineStep {
     let maxMessages: Int
     let maxMessageCharacters: Int
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         var context = context
         context.body = try validate(context.request.body)
         return try await next(context)
