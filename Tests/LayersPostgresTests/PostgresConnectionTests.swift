@@ -67,6 +67,20 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
+    func testTimestampParameterText() {
+        let cases: [(TimeInterval, String)] = [
+            (0, "1970-01-01 00:00:00+00"), (951_782_400.5, "2000-02-29 00:00:00.500000+00"),
+            (-86_400.25, "1969-12-30 23:59:59.750000+00"), (1_709_164_800.000001, "2024-02-29 00:00:00.000001+00"),
+            (4_102_444_799.999999, "2099-12-31 23:59:59.999999+00"), (253_402_300_800, "10000-01-01 00:00:00+00"),
+            (-62_135_596_800, "0001-01-01 00:00:00+00"),
+        ]
+        for (seconds, text) in cases {
+            XCTAssertEqual(Date(timeIntervalSince1970: seconds).postgresText, text)
+        }
+        XCTAssertEqual(Date.distantPast.postgresText, "-infinity")
+        XCTAssertEqual(Date(timeIntervalSince1970: 3_200_000_000_000).postgresText, "infinity")  // past year 99999
+    }
+
     func testTimestampsRoundTripAcrossTheCalendar() async throws {
         let pool = try pool()
         let dates = [0.0, 951_782_400.5, 1_709_164_800.000001, -86_400.25, 4_102_444_799.999999].map {
