@@ -38,9 +38,9 @@ struct OpenAICompatibleProvider: ChatProvider {
         guard case .object(let body)? = JSONValue.parseOrNil(response.body) else {
             throw context.unreadable("response is not a JSON object")
         }
+        let requestID = response.headers["x-request-id"] ?? response.headers["request-id"] ?? body["id"]?.stringValue
         let output = OpenAIResponse.normalise(body, request: request.json, model: model, api: endpoint.api,
                                               requestBytes: upstream.body.count)
-        let requestID = response.headers["x-request-id"] ?? response.headers["request-id"] ?? body["id"]?.stringValue
         return ChatCompletionResult(body: output.body, usage: output.usage, providerRequestID: requestID,
                                     provider: name)
     }
