@@ -6,36 +6,37 @@
 /// Not generic on purpose: the parser runs on every request and response body, and concrete element types keep
 /// every operation specialised and inlined.
 struct JSONParserScratch: ~Copyable {
-    private var keys: UnsafeMutablePointer<String>
-    private var keyCapacity: Int
+    // Allocated on the first push: documents that are a single scalar (number literals checked by parsing them,
+    // for instance) never allocate.
+    private var keys: UnsafeMutablePointer<String>?
+    private var keyCapacity = 0
     /// Keys on the stack.
     private(set) var keyCount = 0
-    private var values: UnsafeMutablePointer<JSONValue>
-    private var valueCapacity: Int
+    private var values: UnsafeMutablePointer<JSONValue>?
+    private var valueCapacity = 0
     /// Values and elements on the stack.
     private(set) var valueCount = 0
 
-    init(capacity: Int = 16) {
-        keyCapacity = max(1, capacity)
-        valueCapacity = keyCapacity
-        keys = .allocate(capacity: keyCapacity)
-        values = .allocate(capacity: valueCapacity)
-    }
+    init() {}
 
     deinit {
-        keys.deinitialize(count: keyCount)
-        keys.deallocate()
-        values.deinitialize(count: valueCount)
-        values.deallocate()
+        if let keys {
+            keys.deinitialize(count: keyCount)
+            keys.deallocate()
+        }
+        if let values {
+            values.deinitialize(count: valueCount)
+            values.deallocate()
+        }
     }
 
     /// Pushes one member of the innermost object.
     mutating func pushMember(key: consuming String, value: consuming JSONValue) {
         if keyCount == keyCapacity {
-            keyCapacity *= 2
+            keyCapacity = max(16, keyCapacity * 2)
             keys = Self.moved(keys, count: keyCount, toCapacity: keyCapacity)
         }
-        (keys + keyCount).initialize(to: key)
+        (keys! + keyCount).initialize(to: key)
         keyCount += 1
         pushElement(value)
     }
@@ -43,10 +44,10 @@ struct JSONParserScratch: ~Copyable {
     /// Pushes one element of the innermost array.
     mutating func pushElement(_ value: consuming JSONValue) {
         if valueCount == valueCapacity {
-            valueCapacity *= 2
+            valueCapacity = max(16, valueCapacity * 2)
             values = Self.moved(values, count: valueCount, toCapacity: valueCapacity)
         }
-        (values + valueCount).initialize(to: value)
+        (values! + valueCount).initialize(to: value)
         valueCount += 1
     }
 
@@ -55,7 +56,7 @@ struct JSONParserScratch: ~Copyable {
         let length = key.utf8.count
         var position = base
         while position < keyCount {
-            if keys[position].utf8.count == length && keys[position] == key { return true }
+            if keys![position].utf8.count == length && keys![position] == key { return true }
             position += 1
         }
         return false
@@ -64,7 +65,7 @@ struct JSONParserScratch: ~Copyable {
     /// The keys pushed since `base`, as a set (for the duplicate check of large objects).
     func keySet(from base: Int) -> Set<String> {
         var set = Set<String>(minimumCapacity: 2 * (keyCount - base))
-        for position in base..<keyCount { set.insert(keys[position]) }
+        for position in base..<keyCount { set.insert(keys![position]) }
         return set
     }
 
@@ -75,7 +76,7 @@ struct JSONParserScratch: ~Copyable {
         // unspecialised stdlib entry point (generic metadata lookups) that costs more than it saves.
         var keyArray: [String] = []
         keyArray.reserveCapacity(keyCount - keyBase)
-        for position in keyBase..<keyCount { keyArray.append((keys + position).move()) }
+        for position in keyBase..<keyCount { keyArray.append((keys! + position).move()) }
         keyCount = keyBase
         return JSONObject(uncheckedKeys: keyArray, values: popElements(from: valueBase))
     }
@@ -85,16 +86,18 @@ struct JSONParserScratch: ~Copyable {
         precondition(base >= 0 && base <= valueCount)
         var array: [JSONValue] = []
         array.reserveCapacity(valueCount - base)
-        for position in base..<valueCount { array.append((values + position).move()) }
+        for position in base..<valueCount { array.append((values! + position).move()) }
         valueCount = base
         return array
     }
 
-    private static func moved<T>(_ old: UnsafeMutablePointer<T>, count: Int,
+    private static func moved<T>(_ old: UnsafeMutablePointer<T>?, count: Int,
                                  toCapacity capacity: Int) -> UnsafeMutablePointer<T> {
         let new = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-        new.moveInitialize(from: old, count: count)
-        old.deallocate()
+        if let old {
+            new.moveInitialize(from: old, count: count)
+            old.deallocate()
+        }
         return new
     }
 }
