@@ -117,6 +117,17 @@ final class JSONTests: XCTestCase {
         return out + "\""
     }
 
+    func testDecimalLiteralsAreWhatTheParserCallsNumbers() {
+        let texts = ["0", "-0", "1", "-1", "0.021", "60", "62.5", "3.36", "1e5", "1E+5", "1e-7", "-0.5e10", " 1.5 ",
+                     "\n2\t", "", " ", "-", "+1", "01", "1.", ".5", "1.e5", "1e", "1e+", "0x1", "1 2", "1,", "true",
+                     "null", "\"1\"", "[1]", "1.5.5", "--1", "9223372036854775807123", "\u{a0}1", "1\u{a0}", "١"]
+        for text in texts {
+            let parsed: JSONNumber?
+            if case .number(let number)? = try? JSONValue.parse(text) { parsed = number } else { parsed = nil }
+            XCTAssertEqual(JSONNumber(decimalLiteral: text)?.text, parsed?.text, text.debugDescription)
+        }
+    }
+
     func testSurrogatePairsAndControlEscapes() throws {
         let value = try JSONValue.parse(#""\ud83d\ude00\u0001""#)
         XCTAssertEqual(value.stringValue, "😀\u{1}")
