@@ -37,8 +37,17 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         self.init(elements)
     }
 
-    /// Appends without checking for duplicates: the parser's path, after it has checked.
+    /// Members an object built member by member makes room for at its first one: objects the gateway builds
+    /// (usage, `layers`, cost breakdowns, chunks) have a handful, and growing 1, 2, 4, 8 reallocates both arrays
+    /// each time. Parsed objects are made at their exact size and never come here.
+    @usableFromInline static let initialCapacity = 8
+
+    /// Appends without checking for duplicates (callers have checked).
     mutating func appendUnchecked(key: String, value: JSONValue) {
+        if keyStorage.capacity == 0 {
+            keyStorage.reserveCapacity(Self.initialCapacity)
+            valueStorage.reserveCapacity(Self.initialCapacity)
+        }
         keyStorage.append(key)
         valueStorage.append(value)
         if index != nil {
