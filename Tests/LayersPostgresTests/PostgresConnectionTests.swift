@@ -46,6 +46,41 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(values.7, 7)
     }
 
+    func testUUIDsDecodeFromTextInEitherCaseAndRefuseOtherText() async throws {
+        let pool = try pool()
+        let uuids = [UUID(), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!,
+                     UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!]
+        for uuid in uuids {
+            let back = try await pool.withConnection { conn in
+                try conn.query("SELECT $1::uuid", [uuid]).row(0).requiredUUID(0)
+            }
+            XCTAssertEqual(back, uuid)
+        }
+        let texts = ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+                     "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "a0eebc999c0b4ef8bb6d6bb9bd380a1100",
+                     "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 "]
+        for text in texts {
+            let decoded = try await pool.withConnection { conn in
+                try conn.query("SELECT $1::text", [text]).row(0).uuid(0)
+            }
+            XCTAssertEqual(decoded, UUID(uuidString: text), text)
+        }
+    }
+
+    func testTimestampParameterText() {
+        let cases: [(TimeInterval, String)] = [
+            (0, "1970-01-01 00:00:00+00"), (951_782_400.5, "2000-02-29 00:00:00.500000+00"),
+            (-86_400.25, "1969-12-30 23:59:59.750000+00"), (1_709_164_800.000001, "2024-02-29 00:00:00.000001+00"),
+            (4_102_444_799.999999, "2099-12-31 23:59:59.999999+00"), (253_402_300_800, "10000-01-01 00:00:00+00"),
+            (-62_135_596_800, "0001-01-01 00:00:00+00"),
+        ]
+        for (seconds, text) in cases {
+            XCTAssertEqual(Date(timeIntervalSince1970: seconds).postgresText, text)
+        }
+        XCTAssertEqual(Date.distantPast.postgresText, "-infinity")
+        XCTAssertEqual(Date(timeIntervalSince1970: 3_200_000_000_000).postgresText, "infinity")  // past year 99999
+    }
+
     func testTimestampsRoundTripAcrossTheCalendar() async throws {
         let pool = try pool()
         let dates = [0.0, 951_782_400.5, 1_709_164_800.000001, -86_400.25, 4_102_444_799.999999].map {

@@ -215,6 +215,8 @@ final class PostgresProcedureTests: XCTestCase {
                            [PostgresArrayLiteral(values)]).rows.map { $0.string(0) }
         }
         XCTAssertEqual(back, values)
+        XCTAssertEqual(PostgresArrayLiteral(["a\"b", nil, "", #"c\d"#]).postgresText, #"{"a\"b",NULL,"","c\\d"}"#)
+        XCTAssertEqual(PostgresArrayLiteral([]).postgresText, "{}")
         let json = try await store.pool.withConnection { conn in
             try conn.query("SELECT (($1::text[])[1])::jsonb ->> 'q'", [PostgresArrayLiteral([values[4]])]).row(0).string(0)
         }

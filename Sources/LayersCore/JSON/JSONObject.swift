@@ -20,15 +20,34 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Builds an object from pairs; a repeated key keeps its first position and its last value.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, JSONValue) {
         self.init()
+        keyStorage.reserveCapacity(pairs.underestimatedCount)
+        valueStorage.reserveCapacity(pairs.underestimatedCount)
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// Takes keys (distinct, as the parser has checked) and their values, in order.
+    init(uncheckedKeys keys: [String], values: [JSONValue]) {
+        keyStorage = keys
+        valueStorage = values
+        index = nil
+        if keys.count > Self.indexThreshold { rebuildIndex() }
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 
-    /// Appends without checking for duplicates: the parser's path, after it has checked.
+    /// Members an object built member by member makes room for at its first one: objects the gateway builds
+    /// (usage, `layers`, cost breakdowns, chunks) have a handful, and growing 1, 2, 4, 8 reallocates both arrays
+    /// each time. Parsed objects are made at their exact size and never come here.
+    @usableFromInline static let initialCapacity = 8
+
+    /// Appends without checking for duplicates (callers have checked).
     mutating func appendUnchecked(key: String, value: JSONValue) {
+        if keyStorage.capacity == 0 {
+            keyStorage.reserveCapacity(Self.initialCapacity)
+            valueStorage.reserveCapacity(Self.initialCapacity)
+        }
         keyStorage.append(key)
         valueStorage.append(value)
         if index != nil {
@@ -48,7 +67,13 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The position of `key`, if present.
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keyStorage.firstIndex(of: key)
+        // Keys of another length are skipped without a string comparison (most members, in practice).
+        let length = key.utf8.count
+        for position in keyStorage.indices {
+            let candidate = keyStorage[position]
+            if candidate.utf8.count == length && candidate == key { return position }
+        }
+        return nil
     }
 
     public var count: Int { keyStorage.count }

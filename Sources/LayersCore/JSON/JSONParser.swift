@@ -3,12 +3,18 @@
 /// Strings without escapes are decoded in one step from the input; numbers keep their literal text. Nesting is
 /// limited (`maximumDepth`) so a hostile body cannot exhaust the stack. Duplicate object keys are rejected,
 /// because two readers of one body could otherwise disagree about its meaning.
+///
+/// The members of the objects and arrays being parsed are gathered on two scratch stacks shared by every
+/// nesting level; a finished object or array is copied off them into storage of its exact size, so each one
+/// costs one allocation per array it holds instead of one per growth step.
 struct JSONParser: ~Copyable {
     static let maximumDepth = 256
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// The members of the objects and arrays being parsed.
+    private var scratch = JSONParserScratch()
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -68,20 +74,22 @@ struct JSONParser: ~Copyable {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1  // {
-        var object = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let keyBase = scratch.keyCount, valueBase = scratch.valueCount
+        /// The keys so far, once there are too many to search linearly for a duplicate.
+        var seen: Set<String>?
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw error(.unexpectedEnd) }
             guard bytes[position] == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter) }
             let keyStart = position
             let key = try parseString()
-            if object.contains(key) {
+            if isDuplicate(key, keysFrom: keyBase, seen: &seen) {
                 position = keyStart
                 throw error(.duplicateKey)
             }
@@ -91,7 +99,7 @@ struct JSONParser: ~Copyable {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            object.appendUnchecked(key: key, value: value)
+            scratch.pushMember(key: key, value: value)
             skipWhitespace()
             guard position < bytes.count else { throw error(.unexpectedEnd) }
             switch bytes[position] {
@@ -99,25 +107,35 @@ struct JSONParser: ~Copyable {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
-                return .object(object)
+                return .object(scratch.popObject(keysFrom: keyBase, valuesFrom: valueBase))
             default: throw error(.unexpectedCharacter)
             }
         }
     }
 
+    /// Whether `key` is already among the keys of the object being parsed (those pushed since `base`): a linear
+    /// search for small objects, a set once the object is past ``JSONObject/indexThreshold`` members.
+    private func isDuplicate(_ key: String, keysFrom base: Int, seen: inout Set<String>?) -> Bool {
+        if seen == nil {
+            if scratch.keyCount - base < JSONObject.indexThreshold { return scratch.containsKey(key, from: base) }
+            seen = scratch.keySet(from: base)
+        }
+        return !seen!.insert(key).inserted
+    }
+
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1  // [
-        var array: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(array)
+            return .array([])
         }
+        let base = scratch.valueCount
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            scratch.pushElement(try parseValue())
             skipWhitespace()
             guard position < bytes.count else { throw error(.unexpectedEnd) }
             switch bytes[position] {
@@ -125,7 +143,7 @@ struct JSONParser: ~Copyable {
             case UInt8(ascii: "]"):
                 position += 1
                 depth -= 1
-                return .array(array)
+                return .array(scratch.popElements(from: base))
             default: throw error(.unexpectedCharacter)
             }
         }

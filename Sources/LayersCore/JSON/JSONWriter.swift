@@ -18,9 +18,9 @@ public struct JSONWriter: Sendable {
         case .string(let s): writeString(s)
         case .array(let array):
             bytes.append(UInt8(ascii: "["))
-            for (offset, element) in array.enumerated() {
-                if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(element)
+            for position in array.indices {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(array[position])
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
@@ -52,25 +52,34 @@ public struct JSONWriter: Sendable {
 
     /// Appends text that is already valid JSON (a number literal, a pre-serialized fragment).
     public mutating func writeRaw(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // Native strings (small ones included) lend their UTF-8 in place; `withUTF8` needs a mutable copy.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
     }
 
     /// Appends `text` as a quoted, escaped JSON string.
     public mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                appendEscape(for: byte)
-                runStart = index + 1
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { writeQuoted($0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { writeQuoted($0) }
         }
+    }
+
+    private mutating func writeQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            appendEscape(for: byte)
+            runStart = index + 1
+        }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         bytes.append(UInt8(ascii: "\""))
     }
 

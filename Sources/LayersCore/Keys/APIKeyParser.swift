@@ -67,7 +67,11 @@ public enum APIKeyParser {
     /// Classifies a raw key string. Surrounding spaces and tabs are ignored.
     public static func classify(_ presented: String?) -> PresentedAPIKey {
         guard let presented else { return .missing }
-        let bytes = trimmed(Array(presented.utf8))
+        return classify(trimmed(Array(presented.utf8)[...]))
+    }
+
+    /// Classifies a key's UTF-8 bytes, already trimmed.
+    private static func classify(_ bytes: ArraySlice<UInt8>) -> PresentedAPIKey {
         if bytes.isEmpty { return .missing }
         let mode: APIKeyMode
         if bytes.starts(with: APIKeyMode.live.prefix.utf8) {
@@ -88,24 +92,29 @@ public enum APIKeyParser {
     /// regard to case), else `x-api-key: <key>` (Anthropic's header). An `Authorization`
     /// header with another scheme is malformed, unless `x-api-key` carries a key.
     public static func parse(authorization: String?, xAPIKey: String?) -> PresentedAPIKey {
-        if let authorization, !trimmed(Array(authorization.utf8)).isEmpty {
-            let bytes = trimmed(Array(authorization.utf8))
-            let scheme = Array("bearer".utf8)
-            let hasBearer = bytes.count >= scheme.count
-                && zip(bytes.prefix(scheme.count), scheme).allSatisfy { lowercased($0) == $1 }
-                && (bytes.count == scheme.count || bytes[scheme.count] == UInt8(ascii: " ")
-                    || bytes[scheme.count] == UInt8(ascii: "\t"))
-            if hasBearer {
-                return classify(String(decoding: bytes.dropFirst(scheme.count), as: UTF8.self))
+        // The header's bytes are copied once and the key classified from a slice of them (the header is valid
+        // UTF-8 already, so no round trip through a String is needed to trim and check it).
+        if let authorization {
+            let bytes = trimmed(Array(authorization.utf8)[...])
+            if !bytes.isEmpty {
+                let hasBearer = bytes.count >= bearer.count
+                    && zip(bytes.prefix(bearer.count), bearer).allSatisfy { lowercased($0) == $1 }
+                    && (bytes.count == bearer.count || bytes[bearer.count] == UInt8(ascii: " ")
+                        || bytes[bearer.count] == UInt8(ascii: "\t"))
+                if hasBearer {
+                    return classify(trimmed(bytes.dropFirst(bearer.count)))
+                }
+                if let xAPIKey, classify(xAPIKey) != .missing { return classify(xAPIKey) }
+                return .malformed(.notBearer)
             }
-            if let xAPIKey, classify(xAPIKey) != .missing { return classify(xAPIKey) }
-            return .malformed(.notBearer)
         }
         return classify(xAPIKey)
     }
 
-    private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
-        var slice = bytes[...]
+    private static let bearer = Array("bearer".utf8)
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
         while let first = slice.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             slice = slice.dropFirst()
         }

@@ -72,16 +72,23 @@ public struct OpenAIUsage: Sendable, Hashable {
 
     /// The `usage` object.
     public func toJSON() -> JSONValue {
-        var promptDetails: JSONObject = ["cached_tokens": JSONValue(cachedTokens)]
-        if cacheWriteTokens > 0 { promptDetails["cache_write_tokens"] = JSONValue(cacheWriteTokens) }
-        if audioTokens > 0 { promptDetails["audio_tokens"] = JSONValue(audioTokens) }
-        var object: JSONObject = [
-            "prompt_tokens": JSONValue(promptTokens),
-            "completion_tokens": JSONValue(completionTokens),
-            "total_tokens": JSONValue(totalTokens),
-            "prompt_tokens_details": .object(promptDetails),
-            "completion_tokens_details": ["reasoning_tokens": JSONValue(reasoningTokens)],
-        ]
+        // Built from key and value arrays (distinct keys by construction): every answer carries one, and the
+        // dictionary-literal path checks each key against the others and grows the object member by member.
+        var promptKeys = ["cached_tokens"], promptValues = [JSONValue(cachedTokens)]
+        if cacheWriteTokens > 0 {
+            promptKeys.append("cache_write_tokens")
+            promptValues.append(JSONValue(cacheWriteTokens))
+        }
+        if audioTokens > 0 {
+            promptKeys.append("audio_tokens")
+            promptValues.append(JSONValue(audioTokens))
+        }
+        var object = JSONObject(
+            uncheckedKeys: ["prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_details",
+                            "completion_tokens_details"],
+            values: [JSONValue(promptTokens), JSONValue(completionTokens), JSONValue(totalTokens),
+                     .object(JSONObject(uncheckedKeys: promptKeys, values: promptValues)),
+                     .object(JSONObject(uncheckedKeys: ["reasoning_tokens"], values: [JSONValue(reasoningTokens)]))])
         for (key, value) in extraFields { object[key] = value }
         return .object(object)
     }

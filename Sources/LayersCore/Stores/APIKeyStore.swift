@@ -12,7 +12,7 @@ public protocol APIKeyStore: Sendable {
     /// Stores a new key. Throws `StoreError.duplicate` if the hash exists, `.userNotFound` for an unknown user.
     func createKey(_ key: NewAPIKey) async throws -> APIKeyRecord
     /// The record whose hash matches, whatever its status (callers check `status(at:)`), or nil.
-    func lookup(keyHash: String) async throws -> APIKeyRecord?
+    nonisolated(nonsending) func lookup(keyHash: String) async throws -> APIKeyRecord?
     /// One key by id, or nil.
     func key(id: APIKeyID) async throws -> APIKeyRecord?
     /// A user's keys, newest first, revoked ones included.

@@ -45,7 +45,7 @@ public final class CachedAPIKeyStore: APIKeyStore {
         self.clock = clock
     }
 
-    public func lookup(keyHash: String) async throws -> APIKeyRecord? {
+    nonisolated(nonsending) public func lookup(keyHash: String) async throws -> APIKeyRecord? {
         let now = clock()
         let ttl = self.ttl
         let hit = state.withLock { s -> APIKeyRecord?? in

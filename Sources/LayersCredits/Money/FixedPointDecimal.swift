@@ -16,26 +16,44 @@ enum FixedPointDecimal {
     /// no decimal point for whole numbers, a leading `-` for negatives ("3.36", "0.000125", "-2", "0").
     static func format(_ raw: Int64, scale: Int) -> String {
         precondition(scale >= 0 && scale <= 18, "scale out of range")
-        if scale == 0 { return String(raw) }
         let negative = raw < 0
         // Work with the magnitude as UInt64 so Int64.min does not overflow.
         let magnitude = raw.magnitude
         let divisor = UInt64(powersOfTen[scale])
-        let whole = magnitude / divisor
+        var whole = magnitude / divisor
         var fraction = magnitude % divisor
-        var text = negative ? "-" : ""
-        text += String(whole)
-        if fraction == 0 { return text }
-        var digits = scale
-        while fraction % 10 == 0 {
+        var fractionDigits = fraction == 0 ? 0 : scale
+        while fraction != 0 && fraction % 10 == 0 {
             fraction /= 10
-            digits -= 1
+            fractionDigits -= 1
         }
-        let fractionText = String(fraction)
-        text += "."
-        text += String(repeating: "0", count: digits - fractionText.count)
-        text += fractionText
-        return text
+        var wholeDigits = 1
+        var rest = whole
+        while rest >= 10 {
+            rest /= 10
+            wholeDigits += 1
+        }
+        let length = (negative ? 1 : 0) + wholeDigits + (fractionDigits > 0 ? fractionDigits + 1 : 0)
+        // Written from the end straight into the string's storage (several amounts per request are rendered).
+        return String(unsafeUninitializedCapacity: length) { out in
+            var i = length
+            if fractionDigits > 0 {
+                for _ in 0..<fractionDigits {
+                    i -= 1
+                    out[i] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                }
+                i -= 1
+                out[i] = UInt8(ascii: ".")
+            }
+            repeat {
+                i -= 1
+                out[i] = UInt8(ascii: "0") + UInt8(whole % 10)
+                whole /= 10
+            } while whole > 0
+            if negative { out[0] = UInt8(ascii: "-") }
+            return length
+        }
     }
 
     /// Parses decimal text (`-?[0-9]+(\.[0-9]+)?`) into `value * 10^scale`, exactly.

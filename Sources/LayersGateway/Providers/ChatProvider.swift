@@ -20,11 +20,11 @@ public protocol ChatProvider: Sendable {
     var name: String { get }
 
     /// A whole (non-streamed) completion.
-    func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult
+    nonisolated(nonsending) func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult
 
     /// A streamed completion. Returns once the provider accepted the request (HTTP errors throw here);
     /// errors after that are thrown by the sequence.
-    func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream
+    nonisolated(nonsending) func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream
 }
 
 /// A finished non-streamed completion.

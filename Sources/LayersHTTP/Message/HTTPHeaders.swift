@@ -91,6 +91,14 @@ extension StringProtocol {
     func asciiCaseInsensitiveEquals<Other: StringProtocol>(_ other: Other) -> Bool {
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
+        // Both contiguous (native strings, small or not): compare the bytes in place.
+        let compared: Bool?? = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where x[i] != y[i] && asciiLower(x[i]) != asciiLower(y[i]) { return false }
+                return true
+            }
+        }
+        if case .some(.some(let equal)) = compared { return equal }
         var ia = a.makeIterator(), ib = b.makeIterator()
         while let x = ia.next(), let y = ib.next() {
             if x != y && asciiLower(x) != asciiLower(y) { return false }

@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// struct Timing: HTTPMiddleware {
-///     func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
+///     nonisolated(nonsending) func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
 ///         let start = ContinuousClock.now
 ///         var response = await next(request)
 ///         response.headers["x-elapsed"] = "\(ContinuousClock.now - start)"
@@ -11,11 +11,11 @@
 /// }
 /// ```
 public protocol HTTPMiddleware: Sendable {
-    func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse
+    nonisolated(nonsending) func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse
 }
 
 /// The rest of a middleware chain.
-public typealias HTTPNext = @Sendable (HTTPRequest) async -> HTTPResponse
+public typealias HTTPNext = nonisolated(nonsending) @Sendable (HTTPRequest) async -> HTTPResponse
 
 /// A middleware made from a closure.
 public struct ClosureMiddleware: HTTPMiddleware {
@@ -25,7 +25,7 @@ public struct ClosureMiddleware: HTTPMiddleware {
         self.body = body
     }
 
-    public func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
         await body(request, next)
     }
 }
@@ -40,11 +40,11 @@ public struct MiddlewareResponder: HTTPResponder {
         self.responder = responder
     }
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    nonisolated(nonsending) public func respond(to request: HTTPRequest) async -> HTTPResponse {
         await run(request, from: 0)
     }
 
-    private func run(_ request: HTTPRequest, from index: Int) async -> HTTPResponse {
+    nonisolated(nonsending) private func run(_ request: HTTPRequest, from index: Int) async -> HTTPResponse {
         guard index < middlewares.count else { return await responder.respond(to: request) }
         return await middlewares[index].handle(request) { next in await self.run(next, from: index + 1) }
     }

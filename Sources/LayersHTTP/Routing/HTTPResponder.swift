@@ -1,6 +1,9 @@
 /// Anything that answers requests. Errors are the responder's job: it always returns a response.
+///
+/// `respond` is `nonisolated(nonsending)`: it runs on the connection task's executor without hopping to the
+/// generic executor and back (as do the router, middlewares and handlers).
 public protocol HTTPResponder: Sendable {
-    func respond(to request: HTTPRequest) async -> HTTPResponse
+    nonisolated(nonsending) func respond(to request: HTTPRequest) async -> HTTPResponse
 }
 
 /// A responder made from a closure.
@@ -11,7 +14,7 @@ public struct ClosureResponder: HTTPResponder {
         self.body = body
     }
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    nonisolated(nonsending) public func respond(to request: HTTPRequest) async -> HTTPResponse {
         await body(request)
     }
 }

@@ -12,7 +12,7 @@
 /// the `GET` route (the server drops the body). `OPTIONS` without a route answers 204 with `Allow`
 /// (CORS preflights are answered by the server when `HTTPServerConfiguration.cors` is set).
 public struct Router: HTTPResponder {
-    public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
+    public typealias Handler = nonisolated(nonsending) @Sendable (HTTPRequest) async -> HTTPResponse
 
     struct Route: Sendable {
         let method: HTTPMethod
@@ -62,13 +62,13 @@ public struct Router: HTTPResponder {
         middlewares.append(middleware)
     }
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    nonisolated(nonsending) public func respond(to request: HTTPRequest) async -> HTTPResponse {
         if middlewares.isEmpty { return await route(request) }
         let chain = MiddlewareResponder(middlewares: middlewares, responder: ClosureResponder { await self.route($0) })
         return await chain.respond(to: request)
     }
 
-    private func route(_ request: HTTPRequest) async -> HTTPResponse {
+    nonisolated(nonsending) private func route(_ request: HTTPRequest) async -> HTTPResponse {
         if let candidates = literalRoutes[request.path] {
             for candidate in candidates where candidate.method == request.method {
                 return await routes[candidate.index].handler(request)

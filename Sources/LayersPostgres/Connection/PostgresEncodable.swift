@@ -72,23 +72,72 @@ public struct PostgresArrayLiteral: PostgresEncodable, Sendable {
     public let postgresText: String?
 
     public init(_ elements: [String?]) {
-        // Built as UTF-8 bytes: one pass per element, no per-character String appends (flushes carry thousands).
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(2 + elements.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
-        for (i, element) in elements.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+        // Written straight into the string's storage: one pass to size it, one to fill it, over each element's
+        // contiguous UTF-8 (flushes carry thousands of elements, 25 per settled request).
+        var length = 2 + max(0, elements.count - 1)  // braces and commas
+        for element in elements {
             guard let element else {
-                bytes.append(contentsOf: "NULL".utf8)
+                length += 4
                 continue
             }
-            bytes.append(UInt8(ascii: "\""))
-            for byte in element.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-                bytes.append(byte)
-            }
-            bytes.append(UInt8(ascii: "\""))
+            length += 2 + element.utf8.count + Self.escapes(in: element)
         }
-        bytes.append(UInt8(ascii: "}"))
-        postgresText = String(decoding: bytes, as: UTF8.self)
+        postgresText = String(unsafeUninitializedCapacity: length) { out in
+            var o = 0
+            out[o] = UInt8(ascii: "{")
+            o += 1
+            for (i, element) in elements.enumerated() {
+                if i > 0 {
+                    out[o] = UInt8(ascii: ",")
+                    o += 1
+                }
+                guard let element else {
+                    for byte in "NULL".utf8 {
+                        out[o] = byte
+                        o += 1
+                    }
+                    continue
+                }
+                out[o] = UInt8(ascii: "\"")
+                o += 1
+                Self.writeEscaped(element, to: out, at: &o)
+                out[o] = UInt8(ascii: "\"")
+                o += 1
+            }
+            out[o] = UInt8(ascii: "}")
+            return o + 1
+        }
+    }
+
+    /// `"` and `\` need a backslash inside a quoted element.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func escapes(in element: String) -> Int {
+        if let count = element.utf8.withContiguousStorageIfAvailable({ utf8 in
+            var count = 0
+            for byte in utf8 where needsEscape(byte) { count += 1 }
+            return count
+        }) {
+            return count
+        }
+        return element.utf8.reduce(0) { $0 + (needsEscape($1) ? 1 : 0) }
+    }
+
+    private static func writeEscaped(_ element: String, to out: UnsafeMutableBufferPointer<UInt8>, at o: inout Int) {
+        func write<S: Sequence<UInt8>>(_ utf8: S, _ o: inout Int) {
+            for byte in utf8 {
+                if needsEscape(byte) {
+                    out[o] = UInt8(ascii: "\\")
+                    o += 1
+                }
+                out[o] = byte
+                o += 1
+            }
+        }
+        let done: Void? = element.utf8.withContiguousStorageIfAvailable { write($0, &o) }
+        if done == nil { write(element.utf8, &o) }
     }
 }

@@ -87,7 +87,9 @@ public struct PostgresRow {
         return first == UInt8(ascii: "t")
     }
 
-    public func uuid(_ column: Int) -> UUID? { string(column).flatMap { UUID(uuidString: $0) } }
+    public func uuid(_ column: Int) -> UUID? {
+        result.bytes(index, Int32(column)).flatMap { UUID(postgresText: $0) }
+    }
 
     public func date(_ column: Int) -> Date? {
         guard let bytes = result.bytes(index, Int32(column)) else { return nil }

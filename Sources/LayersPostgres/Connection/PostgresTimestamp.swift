@@ -21,10 +21,46 @@ enum PostgresTimestamp {
         // PostgreSQL has no year 0 and Foundation's distantPast/-Future are far out: clamp to infinities.
         if y < 1 { return "-infinity" }
         if y > 99_999 { return "infinity" }
-        var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + " "
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if fraction != 0 { text += "." + pad(fraction, 6) }
-        return text + "+00"
+        // `YYYY-MM-DD HH:MM:SS[.ffffff]+00` (a five-digit year past 9999), written straight into the string's
+        // storage: every settled request's usage row carries one.
+        let yearDigits = y >= 10_000 ? 5 : 4
+        let length = yearDigits + 15 + (fraction != 0 ? 7 : 0) + 3
+        return String(unsafeUninitializedCapacity: length) { out in
+            var o = 0
+            func digits(_ value: Int64, _ width: Int) {
+                var value = value
+                var i = o + width
+                while i > o {
+                    i -= 1
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                o += width
+            }
+            func byte(_ character: Unicode.Scalar) {
+                out[o] = UInt8(ascii: character)
+                o += 1
+            }
+            digits(y, yearDigits)
+            byte("-")
+            digits(m, 2)
+            byte("-")
+            digits(d, 2)
+            byte(" ")
+            digits(secondOfDay / 3600, 2)
+            byte(":")
+            digits(secondOfDay / 60 % 60, 2)
+            byte(":")
+            digits(secondOfDay % 60, 2)
+            if fraction != 0 {
+                byte(".")
+                digits(fraction, 6)
+            }
+            byte("+")
+            byte("0")
+            byte("0")
+            return o
+        }
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` (as output with DateStyle ISO). Nil when malformed.
@@ -74,11 +110,6 @@ enum PostgresTimestamp {
         let days = daysFromCivil(y, mo, d)
         let seconds = days * 86_400 + h * 3600 + mi * 60 + s - offset
         return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
-    }
-
-    private static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
     // Howard Hinnant's civil calendar algorithms.

@@ -33,7 +33,7 @@ extension PostgresStore: APIKeyStore {
         }
     }
 
-    public func lookup(keyHash: String) async throws -> APIKeyRecord? {
+    nonisolated(nonsending) public func lookup(keyHash: String) async throws -> APIKeyRecord? {
         try await run { conn in
             let result = try conn.query("SELECT \(Self.keyColumns) FROM api_keys WHERE key_hash = $1", [keyHash])
             return result.count == 0 ? nil : try Self.decodeKey(result.row(0))

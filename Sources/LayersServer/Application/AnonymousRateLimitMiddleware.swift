@@ -8,7 +8,7 @@ struct AnonymousRateLimitMiddleware: HTTPMiddleware {
     let limiter: RateLimiter
     let policy: RateLimitPolicy
 
-    func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
         let key = "addr:" + Self.host(of: request.remoteAddress)
         let before = limiter.peek(key: key, policy: policy)
         if !before.allowed {

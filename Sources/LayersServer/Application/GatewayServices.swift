@@ -75,7 +75,7 @@ public struct GatewayServices: Sendable {
     }
 
     /// The margin for `model` for this caller: per-user override, else per-model override, else the default.
-    func margin(for model: ModelInfo, principal: Principal) async throws -> Margin {
+    nonisolated(nonsending) func margin(for model: ModelInfo, principal: Principal) async throws -> Margin {
         var overrides = modelMargins.value(for: "")
         if overrides == nil {
             overrides = try await stores.accounts.modelMargins()

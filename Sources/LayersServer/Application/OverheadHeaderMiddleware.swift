@@ -4,7 +4,7 @@ import LayersHTTP
 /// provider); for everything else (models, health, info, 404/405, refusals before any pipeline) the whole time
 /// spent is the gateway's own.
 struct OverheadHeaderMiddleware: HTTPMiddleware {
-    func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ request: HTTPRequest, next: HTTPNext) async -> HTTPResponse {
         let start = ContinuousClock.now
         var response = await next(request)
         if !response.headers.contains("x-layers-overhead-ms") {

@@ -22,7 +22,7 @@ public struct Authenticator: Sendable {
         self.touches = KeyTouchThrottle(interval: touchInterval)
     }
 
-    public func authenticate(_ request: HTTPRequest, now: Date = Date()) async throws -> Principal {
+    nonisolated(nonsending) public func authenticate(_ request: HTTPRequest, now: Date = Date()) async throws -> Principal {
         let presented = APIKeyParser.parse(authorization: request.headers["authorization"],
                                            xAPIKey: request.headers["x-api-key"])
         guard let key = presented.key else {
@@ -47,7 +47,7 @@ public struct Authenticator: Sendable {
     }
 
     /// The owner's tier and margin, cached for a few seconds.
-    func snapshot(for userID: UserID) async throws -> AccountSnapshot {
+    nonisolated(nonsending) func snapshot(for userID: UserID) async throws -> AccountSnapshot {
         if let cached = accountCache.value(for: userID) { return cached }
         guard let account = try await accounts.creditAccount(userID: userID) else {
             throw LayersError.authentication(.unknown)

@@ -46,8 +46,8 @@ public protocol ChatBackend: Sendable {
     /// Whether this backend can serve `model` now (nil), or the error to answer instead
     /// (e.g. `providerNotConfigured`).
     func availability(of model: ModelInfo) -> LayersError?
-    func complete(_ call: ChatCall) async throws -> ChatResult
+    nonisolated(nonsending) func complete(_ call: ChatCall) async throws -> ChatResult
     /// Starts a stream. Errors before the first event (bad request, auth, overload) are thrown here so they can
     /// still become a proper HTTP status; errors later are thrown by the sequence.
-    func stream(_ call: ChatCall) async throws -> ChatEventStream
+    nonisolated(nonsending) func stream(_ call: ChatCall) async throws -> ChatEventStream
 }

@@ -19,13 +19,13 @@ public struct ProviderBackend: ChatBackend {
         return ChatCompletionRequest(unchecked: object)
     }
 
-    public func complete(_ call: ChatCall) async throws -> ChatResult {
+    nonisolated(nonsending) public func complete(_ call: ChatCall) async throws -> ChatResult {
         let provider = try router.provider(for: call.model)
         let result = try await provider.complete(try request(call), model: call.model)
         return ChatResult(response: result.body, usage: result.usage)
     }
 
-    public func stream(_ call: ChatCall) async throws -> ChatEventStream {
+    nonisolated(nonsending) public func stream(_ call: ChatCall) async throws -> ChatEventStream {
         let provider = try router.provider(for: call.model)
         let upstream = try await provider.stream(try request(call), model: call.model)
         return ChatEventStream(source: ProviderEventSource(upstream))

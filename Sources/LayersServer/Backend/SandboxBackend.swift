@@ -19,7 +19,7 @@ public struct SandboxBackend: ChatBackend {
 
     static func created(_ answer: SandboxAnswer) -> Int { Int(Date().timeIntervalSince1970) }
 
-    public func complete(_ call: ChatCall) async throws -> ChatResult {
+    nonisolated(nonsending) public func complete(_ call: ChatCall) async throws -> ChatResult {
         let a = answer(call)
         var message = JSONObject()
         message["role"] = "assistant"
@@ -47,7 +47,7 @@ public struct SandboxBackend: ChatBackend {
         return ChatResult(response: response, usage: a.usage)
     }
 
-    public func stream(_ call: ChatCall) async throws -> ChatEventStream {
+    nonisolated(nonsending) public func stream(_ call: ChatCall) async throws -> ChatEventStream {
         let a = answer(call)
         let model = call.model.id
         let created = Self.created(a)

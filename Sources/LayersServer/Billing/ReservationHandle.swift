@@ -47,9 +47,12 @@ public final class ReservationHandle: Sendable {
     /// Whether the request has been settled or released.
     public var isFinished: Bool { finished.withLock { $0 } }
 
+    /// Whether the hold is still being placed in the background (``confirm()`` has something to wait for).
+    public var isHoldPending: Bool { pending != nil }
+
     /// Waits for a hold placed in the background; throws `insufficientCredits` (402) when the ledger refused it,
     /// or the store's error. Endpoints behind an overlapping ``ReserveStep`` call this before answering.
-    public func confirm() async throws {
+    nonisolated(nonsending) public func confirm() async throws {
         guard let pending else { return }
         if case .insufficient(let available, let required) = try await pending.value {
             throw LayersError.insufficientCredits(balance: available, required: required)
@@ -66,7 +69,7 @@ public final class ReservationHandle: Sendable {
     /// is briefly unreachable is retried. Returns the charge (the collected amount in synchronous mode), or nil
     /// when the request was already finished.
     @discardableResult
-    public func settleCharge(_ record: UsageRecord) async -> MicroCredits? {
+    nonisolated(nonsending) public func settleCharge(_ record: UsageRecord) async -> MicroCredits? {
         guard claim() else { return nil }
         let settlement = Settlement(usage: record, charge: isTest ? .zero : record.credits)
         let submitter = self.submitter ?? LedgerSubmitter(ledger: ledger)

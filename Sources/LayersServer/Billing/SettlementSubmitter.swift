@@ -5,7 +5,7 @@ import LayersPostgres
 /// Where a finished request's settlement goes. Returns the amount charged, or nil when the settlement was accepted
 /// but not applied yet (queued during a database outage; it is applied later, idempotently).
 public protocol SettlementSubmitter: Sendable {
-    func submit(_ settlement: Settlement) async throws -> MicroCredits?
+    nonisolated(nonsending) func submit(_ settlement: Settlement) async throws -> MicroCredits?
 }
 
 /// Straight to the ledger, retrying a briefly unreachable database a few times (in-memory stores, tests).
@@ -18,7 +18,7 @@ public struct LedgerSubmitter: SettlementSubmitter {
         self.attempts = attempts
     }
 
-    public func submit(_ settlement: Settlement) async throws -> MicroCredits? {
+    nonisolated(nonsending) public func submit(_ settlement: Settlement) async throws -> MicroCredits? {
         for attempt in 1...attempts {
             do {
                 return try await ledger.settle(settlement).charged
@@ -37,7 +37,7 @@ public struct QueueSubmitter: SettlementSubmitter {
 
     public init(queue: SettlementQueue) { self.queue = queue }
 
-    public func submit(_ settlement: Settlement) async throws -> MicroCredits? {
+    nonisolated(nonsending) public func submit(_ settlement: Settlement) async throws -> MicroCredits? {
         switch try await queue.submit(settlement) {
         case .settled(let outcome): return outcome.charged
         case .queued:

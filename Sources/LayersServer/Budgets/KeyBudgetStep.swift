@@ -16,7 +16,7 @@ struct KeyBudgetStep: PipelineStep {
     /// (e.g. over the per-request cap, which it refuses with 400).
     let estimate: @Sendable (RequestContext, ModelInfo) throws -> MicroCredits?
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard principal.key.monthlyBudget != nil, !principal.isTest, let model = context.model,
               let amount = try? estimate(context, model) else {

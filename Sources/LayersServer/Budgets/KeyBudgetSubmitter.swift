@@ -8,7 +8,7 @@ struct KeyBudgetSubmitter: SettlementSubmitter {
     let base: any SettlementSubmitter
     let budgets: KeyBudgetTracker
 
-    func submit(_ settlement: Settlement) async throws -> MicroCredits? {
+    nonisolated(nonsending) func submit(_ settlement: Settlement) async throws -> MicroCredits? {
         guard let key = settlement.usage.apiKeyID, budgets.isTracking(key) else {
             return try await base.submit(settlement)   // no budget: nothing to count, no hop to the tracker
         }

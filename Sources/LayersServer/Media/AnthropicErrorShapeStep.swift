@@ -9,7 +9,7 @@ import LayersHTTP
 /// exception classes. Headers (rate limits, `Retry-After`, `x-request-id`) are kept, and every answer also carries
 /// the id in Anthropic's `request-id` header (what Anthropic SDKs report as `request_id`).
 struct AnthropicErrorShapeStep: PipelineStep {
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let response: HTTPResponse
         do {
             response = try await next(context)
@@ -32,7 +32,7 @@ struct AnthropicValidateStep: PipelineStep {
     /// count_tokens bodies carry no `max_tokens`.
     var requireMaxTokens = true
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let body: JSONValue
         do { body = try JSONValue.parse(context.request.body) } catch {
             throw LayersError.invalidJSON(detail: error.description)
@@ -61,7 +61,7 @@ struct AnthropicValidateStep: PipelineStep {
 struct AnthropicTranslationCheckStep: PipelineStep {
     let media: MediaServices
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model, let body = context.body else {
             throw LayersError.internalError(requestID: context.requestID)

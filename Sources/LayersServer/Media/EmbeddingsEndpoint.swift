@@ -76,7 +76,7 @@ struct EmbeddingsEndpoint: Sendable {
 struct EmbeddingsCheckStep: PipelineStep {
     let media: MediaServices
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model else { throw LayersError.internalError() }
         if !principal.isTest {

@@ -108,7 +108,7 @@ struct ImageCheckStep: PipelineStep {
     let media: MediaServices
     let shape: ImageRequestParser.Shape
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model else { throw LayersError.internalError() }
         var request = try ImageRequestParser.parse(context.body ?? .null, shape: shape)
@@ -132,7 +132,7 @@ struct BodyStep: PipelineStep {
 
     init(_ check: @escaping @Sendable (JSONValue) throws -> Void) { self.check = check }
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let body: JSONValue
         do { body = try JSONValue.parse(context.request.body) } catch {
             throw LayersError.invalidJSON(detail: error.description)

@@ -12,7 +12,7 @@ struct MediaReserveStep: PipelineStep {
     /// The estimate for this request (already with its margin).
     let estimate: @Sendable (RequestContext, ModelInfo) throws -> MicroCredits
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model else { throw LayersError.internalError() }
         let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: false)

@@ -23,7 +23,7 @@ struct MediaResolveModelStep: PipelineStep {
     let services: GatewayServices
     let purpose: Purpose
 
-    func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let id = context.body?["model"]?.stringValue, !id.isEmpty else { throw LayersError.missingModel }
         guard let model = services.registry.model(id: id) else {

@@ -13,7 +13,7 @@ public final class RequestTiming: Sendable {
     public var upstreamDuration: Duration { upstream.withLock { $0 } }
 
     /// Measures `body` as upstream time.
-    public func measureUpstream<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+    nonisolated(nonsending) public func measureUpstream<T: Sendable>(_ body: nonisolated(nonsending) () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now
         defer { addUpstream(ContinuousClock.now - start) }
         return try await body()

@@ -13,7 +13,7 @@ struct AnthropicProvider: ChatProvider {
 
     var name: String { endpoint.name }
 
-    func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult {
+    nonisolated(nonsending) func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult {
         let context = ProviderContext(provider: name, model: model.id)
         let (upstream, plan) = try makeRequest(request.json, model: model, stream: false)
         let response = try await transport.send(upstream, context: context)
@@ -26,7 +26,7 @@ struct AnthropicProvider: ChatProvider {
                                     provider: name)
     }
 
-    func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream {
+    nonisolated(nonsending) func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream {
         let context = ProviderContext(provider: name, model: model.id)
         let (upstream, plan) = try makeRequest(request.json, model: model, stream: true)
         let stream = try await transport.open(upstream, context: context)

@@ -15,7 +15,7 @@ struct GeminiProvider: ChatProvider {
 
     var name: String { endpoint.name }
 
-    func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult {
+    nonisolated(nonsending) func complete(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionResult {
         let context = ProviderContext(provider: name, model: model.id)
         let upstream = try makeRequest(request.json, model: model, stream: false)
         let response = try await transport.send(upstream, context: context)
@@ -27,7 +27,7 @@ struct GeminiProvider: ChatProvider {
                                     provider: name)
     }
 
-    func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream {
+    nonisolated(nonsending) func stream(_ request: ChatCompletionRequest, model: ModelInfo) async throws -> ChatCompletionStream {
         let context = ProviderContext(provider: name, model: model.id)
         let upstream = try makeRequest(request.json, model: model, stream: true)
         let stream = try await transport.open(upstream, context: context)

@@ -12,7 +12,9 @@ enum OpenAIResponse {
         var estimated: Bool
     }
 
-    static func normalise(_ body: JSONObject, request: JSONObject, model: ModelInfo, api: ProviderAPI,
+    /// `body` is consumed: given the caller's last reference, it and the choices and messages inside it are edited
+    /// in place (each is detached from its parent while it is edited) instead of copied.
+    static func normalise(_ body: consuming JSONObject, request: JSONObject, model: ModelInfo, api: ProviderAPI,
                           requestBytes: Int) -> Output {
         var body = body
         body["model"] = .string(model.id)
@@ -21,8 +23,11 @@ enum OpenAIResponse {
         let format = ReasoningFormat(request: request)
         var outputBytes = 0
         if case .array(var choices)? = body["choices"] {
+            body["choices"] = .null  // keeps the member's position; `choices` is now the array's only reference
             for i in choices.indices {
                 guard case .object(var choice) = choices[i], case .object(var message)? = choice["message"] else { continue }
+                choices[i] = .null
+                choice["message"] = .null
                 if api != .openAI, format != .raw, case .string(let content)? = message["content"] {
                     let split = ThinkTagSplitter.split(content)
                     if let reasoning = split.reasoning {

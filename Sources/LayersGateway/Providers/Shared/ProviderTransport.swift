@@ -17,7 +17,7 @@ struct ProviderTransport: Sendable {
     }
 
     /// A whole response with a 2xx status; anything else throws the mapped `LayersError`.
-    func send(_ request: UpstreamRequest, context: ProviderContext) async throws -> UpstreamResponse {
+    nonisolated(nonsending) func send(_ request: UpstreamRequest, context: ProviderContext) async throws -> UpstreamResponse {
         let response: UpstreamResponse
         do { response = try await http.request(request) } catch { throw context.map(error) }
         guard (200..<300).contains(response.status) else {
@@ -27,7 +27,7 @@ struct ProviderTransport: Sendable {
     }
 
     /// An accepted stream (2xx); anything else throws the mapped `LayersError` after reading the error body.
-    func open(_ request: UpstreamRequest, context: ProviderContext) async throws -> UpstreamStream {
+    nonisolated(nonsending) func open(_ request: UpstreamRequest, context: ProviderContext) async throws -> UpstreamStream {
         let stream: UpstreamStream
         do { stream = try await http.stream(request) } catch { throw context.map(error) }
         guard (200..<300).contains(stream.status) else {

@@ -9,7 +9,7 @@ import LayersModels
 struct ChatCompletionEndpoint: Sendable {
     let services: GatewayServices
 
-    func respond(_ context: RequestContext) async throws -> HTTPResponse {
+    nonisolated(nonsending) func respond(_ context: RequestContext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model, let body = context.body, let reservation = context.reservation else {
             throw LayersError.internalError(requestID: context.requestID)
@@ -23,8 +23,10 @@ struct ChatCompletionEndpoint: Sendable {
                                       reservation: reservation)
         }
         // The provider call and a hold still being placed (``ReserveStep`` overlap) run together; a refused hold
-        // cancels the call (leaving the scope cancels the `async let`) and answers 402.
+        // cancels the call (leaving the scope cancels the `async let`) and answers 402. With the hold already in
+        // place the call runs in this task: no child task to create and schedule.
         let result = try await context.timing.measureUpstream {
+            guard reservation.isHoldPending else { return try await backend.complete(call) }
             async let answer = backend.complete(call)
             try await reservation.confirm()
             return try await answer
@@ -53,6 +55,7 @@ struct ChatCompletionEndpoint: Sendable {
             try await PrefetchedStream.start(try await backend.stream(call))
         }
         let prefetched = try await context.timing.measureUpstream {
+            guard reservation.isHoldPending else { return try await open() }
             async let started = open()
             try await reservation.confirm()
             return try await started

@@ -6,7 +6,7 @@ import LayersHTTP
 public struct AdminAuthStep: PipelineStep {
     let token: String?
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         guard let token else {
             throw LayersError.notFound(message: "The admin API is disabled: set LAYERS_ADMIN_TOKEN to enable it.",
                                        code: "admin_disabled")

@@ -5,7 +5,7 @@ import LayersHTTP
 public struct AuthenticateStep: PipelineStep {
     let authenticator: Authenticator
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         var context = context
         context.principal = try await authenticator.authenticate(context.request, now: context.startedAtDate)
         return try await next(context)

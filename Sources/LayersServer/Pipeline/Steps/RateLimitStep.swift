@@ -8,7 +8,7 @@ public struct RateLimitStep: PipelineStep {
     let limiter: RateLimiter
     let policy: @Sendable (Principal) -> RateLimitPolicy
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         let decision = limiter.check(key: principal.userID.rawValue.fastLowercaseUUIDString, policy: policy(principal))
         var response: HTTPResponse

@@ -30,11 +30,9 @@ public struct ReserveStep: PipelineStep {
         return !overflow && available.rawValue >= needed
     }
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let model = context.model, let body = context.body else { throw LayersError.internalError() }
-        let stream = body["stream"]?.boolValue ?? false
-        let builder = UsageRecordBuilder(context: context, principal: principal, model: model, isStream: stream)
         let estimator = CreditEstimator(maxCreditsPerRequest: MicroCredits(
             rawValue: services.configuration.maxMicroCreditsPerRequest))
         let maxOutput = (body["max_completion_tokens"] ?? body["max_tokens"])?.intValue
@@ -55,7 +53,7 @@ public struct ReserveStep: PipelineStep {
             if overlaps(principal, estimate: estimate) {
                 pending = Task { try await reserve() }
             } else if case .insufficient(let available, let required) = try await reserve() {
-                await recordRefusal(builder, status: 402, code: "insufficient_credits", context: context)
+                await recordRefusal(context, status: 402, code: "insufficient_credits")
                 throw LayersError.insufficientCredits(balance: available, required: required)
             }
         }
@@ -66,23 +64,44 @@ public struct ReserveStep: PipelineStep {
             scheduler: services.settlements, submitter: services.settlementSubmitter, pending: pending)
         context.reservation = handle
         do {
-            let response = try await next(context)
-            return response
+            return try await next(context)
         } catch {
-            let failure = LayersError.from(error, requestID: context.requestID)
-            await handle.fail(builder.failure(status: failure.status, code: failure.code,
-                                              latencyMs: context.elapsedMilliseconds))
-            throw failure
+            throw await release(handle, context: context, after: error)
         }
     }
 
-    private func recordRefusal(_ builder: UsageRecordBuilder, status: Int, code: String,
-                               context: RequestContext) async {
+    // The failure paths build their usage rows in their own functions, kept out of line: the builder and the
+    // record (a principal, a model and dozens of fields) then live in a short frame of their own, not in the
+    // async frame `handle` keeps for the whole request.
+
+    /// Releases the hold after a failure further down and records the failed request's usage row.
+    @inline(never)
+    private func release(_ handle: ReservationHandle, context: RequestContext, after error: any Error) async
+        -> LayersError
+    {
+        let failure = LayersError.from(error, requestID: context.requestID)
+        if let builder = Self.usageBuilder(context) {
+            await handle.fail(builder.failure(status: failure.status, code: failure.code,
+                                              latencyMs: context.elapsedMilliseconds))
+        }
+        return failure
+    }
+
+    @inline(never)
+    private func recordRefusal(_ context: RequestContext, status: Int, code: String) async {
+        guard let builder = Self.usageBuilder(context) else { return }
         do {
             _ = try await services.stores.usage.recordUsage(
                 builder.failure(status: status, code: code, latencyMs: context.elapsedMilliseconds))
         } catch {
             ServerLog.error("usage row of refused request \(context.requestID) not recorded: \(error)")
         }
+    }
+
+    /// The usage row builder for a context that has passed the checks at the top of ``handle(_:next:)``.
+    static func usageBuilder(_ context: RequestContext) -> UsageRecordBuilder? {
+        guard let principal = context.principal, let model = context.model else { return nil }
+        return UsageRecordBuilder(context: context, principal: principal, model: model,
+                                  isStream: context.body?["stream"]?.boolValue ?? false)
     }
 }

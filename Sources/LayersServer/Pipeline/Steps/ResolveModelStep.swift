@@ -8,7 +8,7 @@ import LayersModels
 public struct ResolveModelStep: PipelineStep {
     let services: GatewayServices
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard let id = context.body?["model"]?.stringValue else { throw LayersError.missingModel }
         guard let model = services.registry.model(id: id) else {

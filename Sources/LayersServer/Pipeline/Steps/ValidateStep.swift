@@ -8,7 +8,7 @@ public struct ValidateStep: PipelineStep {
     let maxMessages: Int
     let maxMessageCharacters: Int
 
-    public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
+    nonisolated(nonsending) public func handle(_ context: RequestContext, next: PipelineNext) async throws -> HTTPResponse {
         var context = context
         context.body = try validate(context.request.body)
         return try await next(context)
@@ -36,7 +36,7 @@ public struct ValidateStep: PipelineStep {
             guard let role = m["role"]?.stringValue else {
                 throw LayersError.invalidRequest(message: "messages[\(i)].role is required", param: "messages[\(i)].role")
             }
-            guard ["system", "developer", "user", "assistant", "tool", "function"].contains(role) else {
+            guard Self.roles.contains(role) else {
                 throw LayersError.invalidRequest(
                     message: "messages[\(i)].role must be one of system, developer, user, assistant, tool; got '\(role)'",
                     param: "messages[\(i)].role")
@@ -58,6 +58,11 @@ public struct ValidateStep: PipelineStep {
         return body
     }
 
+    /// The message roles accepted (`function` is the deprecated form of `tool`).
+    static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
+    /// Fields that must be positive integers when present.
+    static let positiveIntegerFields = ["max_tokens", "max_completion_tokens", "n"]
+
     /// Characters of a message's content: the string's length, or the JSON text length of structured content.
     static func contentLength(_ content: JSONValue?) -> Int {
         switch content {
@@ -71,7 +76,7 @@ public struct ValidateStep: PipelineStep {
         if let stream = body["stream"], !stream.isNull, stream.boolValue == nil {
             throw LayersError.invalidRequest(message: "stream must be a boolean", param: "stream")
         }
-        for field in ["max_tokens", "max_completion_tokens", "n"] {
+        for field in Self.positiveIntegerFields {
             if let v = body[field], !v.isNull {
                 guard let n = v.intValue, n >= 1 else {
                     throw LayersError.invalidRequest(message: "\(field) must be a positive integer", param: field)
