@@ -43,8 +43,8 @@ public final class GatewayServer: Sendable {
         http = HTTPServer(configuration: configuration, responder: GatewayRouter.make(services))
     }
 
-    /// Binds and starts serving; returns the port. Provider calls then run on the event loops
-    /// (`LAYERS_UPSTREAM_ON_EVENT_LOOPS`).
+    /// Binds and starts serving; returns the port. With `LAYERS_UPSTREAM_ON_EVENT_LOOPS=true` provider calls then
+    /// run on the event loops.
     @discardableResult
     public func start() throws -> Int {
         let port = try http.start()

@@ -29,9 +29,10 @@ extension EnvironmentVariable {
         .init("LAYERS_HOST", .server, default: "0.0.0.0", "Address to listen on."),
         .init("LAYERS_PORT", .server, default: "3700", "TCP port to listen on (PORT is accepted too)."),
         .init("LAYERS_HTTP_THREADS", .server, default: "number of cores", "Event-loop threads of the HTTP server."),
-        .init("LAYERS_UPSTREAM_ON_EVENT_LOOPS", .server, default: "true",
-              "Provider calls run on the HTTP event loop that took the request (libcurl's socket interface), with "
-                + "no thread hand-off. false: on the upstream client's own thread."),
+        .init("LAYERS_UPSTREAM_ON_EVENT_LOOPS", .server, default: "false",
+              "true: provider calls run on the HTTP event loop that took the request (libcurl's socket interface), "
+                + "with no thread hand-off. Measured slower than the default (the upstream client's own curl thread) "
+                + "on 2 cores; see docs/providers.md."),
         .init("LAYERS_ADMIN_TOKEN", .server, default: "(unset: admin API off)",
               "Bearer token for /admin/* endpoints; at least 16 characters."),
         .init("LAYERS_CORS_ORIGINS", .server, default: "(none)",

@@ -70,7 +70,7 @@ public struct ServerConfiguration: Sendable {
         port = try source.int(portSource, default: 3700, range: 0...65535)
         httpThreads = source["LAYERS_HTTP_THREADS"] == nil ? nil
             : try source.int("LAYERS_HTTP_THREADS", default: 1, range: 1...256)
-        upstreamOnEventLoops = try source.bool("LAYERS_UPSTREAM_ON_EVENT_LOOPS", default: true)
+        upstreamOnEventLoops = try source.bool("LAYERS_UPSTREAM_ON_EVENT_LOOPS", default: false)
         adminToken = source["LAYERS_ADMIN_TOKEN"]
         if let t = adminToken, t.utf8.count < 16 {
             throw ConfigurationError("LAYERS_ADMIN_TOKEN", "must be at least 16 characters")
