@@ -92,6 +92,12 @@ final class APIKeyTests: XCTestCase {
         XCTAssertEqual(APIKeyParser.parse(authorization: "Bearer \(key.plaintext)", xAPIKey: nil), .live(key))
         XCTAssertEqual(APIKeyParser.parse(authorization: "bearer  \(key.plaintext)", xAPIKey: nil), .live(key))
         XCTAssertEqual(APIKeyParser.parse(authorization: "BEARER\t\(key.plaintext)", xAPIKey: nil), .live(key))
+        // Leading blanks (a library caller's untrimmed value): the scheme is still found, and short values after
+        // many blanks neither crash nor pass.
+        XCTAssertEqual(APIKeyParser.parse(authorization: "  \tBearer \(key.plaintext)", xAPIKey: nil), .live(key))
+        XCTAssertEqual(APIKeyParser.parse(authorization: "        Bearer", xAPIKey: nil), .missing)
+        XCTAssertEqual(APIKeyParser.parse(authorization: "  Bearerx \(key.plaintext)", xAPIKey: nil),
+                       .malformed(.notBearer))
         XCTAssertEqual(APIKeyParser.parse(authorization: nil, xAPIKey: key.plaintext), .live(key))
         XCTAssertEqual(APIKeyParser.parse(authorization: nil, xAPIKey: nil), .missing)
         XCTAssertEqual(APIKeyParser.parse(authorization: "", xAPIKey: ""), .missing)

@@ -99,8 +99,8 @@ public enum APIKeyParser {
             if !bytes.isEmpty {
                 let hasBearer = bytes.count >= bearer.count
                     && zip(bytes.prefix(bearer.count), bearer).allSatisfy { lowercased($0) == $1 }
-                    && (bytes.count == bearer.count || bytes[bearer.count] == UInt8(ascii: " ")
-                        || bytes[bearer.count] == UInt8(ascii: "\t"))
+                    && (bytes.count == bearer.count || bytes[bytes.startIndex + bearer.count] == UInt8(ascii: " ")
+                        || bytes[bytes.startIndex + bearer.count] == UInt8(ascii: "\t"))
                 if hasBearer {
                     return classify(trimmed(bytes.dropFirst(bearer.count)))
                 }
