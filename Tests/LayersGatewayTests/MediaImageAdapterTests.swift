@@ -31,11 +31,8 @@ final class MediaImageAdapterTests: XCTestCase {
             _ = try await service.generate(request)
             XCTFail("expected an error", file: file, line: line)
             return nil
-        } catch let error as MediaError {
-            return error
         } catch {
-            XCTFail("unexpected \(error)", file: file, line: line)
-            return nil
+            return error  // generate throws only MediaError (typed throws)
         }
     }
 

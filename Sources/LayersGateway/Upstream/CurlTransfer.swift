@@ -228,7 +228,7 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: any thread: consumer side
 
     /// Next body chunk for a streaming consumer; nil at the end.
-    func nextChunk() async throws -> [UInt8]? {
+    nonisolated(nonsending) func nextChunk() async throws -> [UInt8]? {
         enum Step { case chunk([UInt8], resume: Bool), end, fail(Error), wait }
         let step = shared.withLock { s -> Step in
             if s.chunkHead < s.chunks.count {
@@ -292,7 +292,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    func awaitHead() async throws -> Head {
+    nonisolated(nonsending) func awaitHead() async throws -> Head {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Head, Error>) in
                 enum Now { case wait, head(Head), fail(Error) }
@@ -316,7 +316,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    func awaitResponse(start: () -> Void) async throws -> UpstreamResponse {
+    nonisolated(nonsending) func awaitResponse(start: () -> Void) async throws -> UpstreamResponse {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<UpstreamResponse, Error>) in
                 let cancelled = shared.withLock { s -> Bool in

@@ -77,13 +77,13 @@ public final class UpstreamHTTPClient: Sendable {
     }
 
     /// Sends a request and returns the whole response (any status; only transport failures throw).
-    public func request(_ request: UpstreamRequest) async throws -> UpstreamResponse {
+    nonisolated(nonsending) public func request(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         let transfer = makeTransfer(request, mode: .buffered)
         return try await transfer.awaitResponse { transfer.loop?.submit(transfer) }
     }
 
     /// Sends a request and returns once the response headers have arrived; the body follows as a stream.
-    public func stream(_ request: UpstreamRequest) async throws -> UpstreamStream {
+    nonisolated(nonsending) public func stream(_ request: UpstreamRequest) async throws -> UpstreamStream {
         let transfer = makeTransfer(request, mode: .streaming)
         transfer.loop?.submit(transfer)
         do {

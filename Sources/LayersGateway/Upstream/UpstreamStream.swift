@@ -51,7 +51,7 @@ public struct UpstreamStream: Sendable {
 
         public struct Iterator: AsyncIteratorProtocol {
             let handle: Handle
-            public mutating func next() async throws -> [UInt8]? {
+            nonisolated(nonsending) public mutating func next() async throws -> [UInt8]? {
                 try await handle.transfer.nextChunk()
             }
         }
