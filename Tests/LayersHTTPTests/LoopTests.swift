@@ -52,6 +52,27 @@ final class LoopTests: XCTestCase {
         XCTAssertEqual(try waiting.readResponse().bodyText, "released")
         await server.stop()
     }
+
+    func testABusyConnectionsExchangesShareOneHandlerTaskThatEndsWhenIdle() async throws {
+        // A 200 ms header timeout makes the deadline tick 50 ms; an idle worker ends after two ticks.
+        let server = try TestServer({ $0.loopCount = 1; $0.headerReadTimeout = .milliseconds(200) },
+                                    responder: testRouter())
+        let first = try server.client()
+        for _ in 0..<3 {
+            first.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(try first.readResponse().bodyText, "ok")
+        }
+        XCTAssertEqual(server.server.workerTasksStarted, 1, "one task ran the connection's three exchanges")
+        let second = try server.client()
+        second.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try second.readResponse().bodyText, "ok")
+        XCTAssertEqual(server.server.workerTasksStarted, 2, "another connection has its own task")
+        try await Task.sleep(for: .milliseconds(400))  // more than two ticks without work: the workers end
+        first.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try first.readResponse().bodyText, "ok")
+        XCTAssertEqual(server.server.workerTasksStarted, 3, "an idle connection's next exchange starts a new task")
+        await server.stop()
+    }
 }
 
 /// The test routes plus `/thread`, which answers with the name of the thread its handler ran on.

@@ -47,6 +47,9 @@ public final class HTTPServer: Sendable {
     /// The running event loops, for other libraries' I/O (``IOLoop``); empty before `start()`.
     public var ioLoops: [IOLoop] { state.withLock { $0.loops.map(IOLoop.init(loop:)) } }
 
+    /// Connection worker tasks started so far (`handlerExecution: .eventLoop`; for tests).
+    var workerTasksStarted: Int { context.workerTasksStarted.load(ordering: .relaxed) }
+
     /// Open connections right now (all loops).
     public var openConnectionCount: Int { context.openConnectionCount }
 

@@ -21,6 +21,8 @@ final class ServerContext: Sendable {
     let refusalResponse: (@Sendable (HTTPRefusal) -> HTTPResponse)?
 
     private let openConnections = Atomic<Int>(0)
+    /// Handler tasks started with `handlerExecution: .eventLoop` (one per busy connection; for tests).
+    let workerTasksStarted = Atomic<Int>(0)
     private let drainedLoops = Mutex<Set<Int>>([])
 
     init(configuration c: HTTPServerConfiguration, responder: any HTTPResponder) {
