@@ -9,7 +9,7 @@
 # LAYERS_BENCH_PORT_BASE (default 18911) moves the four loopback ports it uses.
 # LAYERS_SCRATCH_PATH picks the SwiftPM build directory (default .build, shared with scripts/run.sh's release build).
 # Uses $DATABASE_URL when set (PostgreSQL CPU is then only counted if the server runs on this machine under
-# scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp.
+# scripts/pg.sh), else starts a private cluster with scripts/pg.sh under /tmp, whose database it empties first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v wrk >/dev/null || ! { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then
@@ -27,5 +27,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
         trap 'bash scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT   # stop it again only if we started it
     fi
     eval "$(bash scripts/pg.sh start)"
+    # The private database starts empty each run (the gateway migrates it): rows left by earlier runs (millions
+    # of usage rows, gigabytes of indexes) would make PostgreSQL's CPU per request depend on how often it has run.
+    bash scripts/pg.sh psql -q -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null 2>&1
 fi
 python3 bench/gateway/bench.py --binary "$BIN" --duration "${1:-8}" --users "${2:-32}"
