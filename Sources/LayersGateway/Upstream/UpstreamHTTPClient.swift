@@ -29,9 +29,9 @@ public struct UpstreamClientConfiguration: Sendable {
 /// HTTP client for provider calls, built on libcurl's multi interface.
 ///
 /// Each loop is one thread driving one curl multi handle (`curl_multi_poll` + `curl_multi_wakeup`), so any
-/// number of concurrent requests share a few threads. Once attached to event loops (``attach(to:)``, which
-/// LayersServer does with the HTTP server's loops), a request made on one of those loops' threads runs on that
-/// loop instead, through curl's socket interface, with no thread hand-off. Connections are kept alive and
+/// number of concurrent requests share a few threads. Once attached to event loops (``attach(to:)``; LayersServer
+/// does it with the HTTP server's loops when `LAYERS_UPSTREAM_ON_EVENT_LOOPS` is true), a request made on one of
+/// those loops' threads runs on that loop instead, through curl's socket interface, with no thread hand-off. Connections are kept alive and
 /// reused per host (per loop), HTTP/2
 /// is negotiated over TLS when offered, TLS is verified, gzip/br/zstd accepted, redirects are not followed, and
 /// proxies come from the standard environment variables (`https_proxy`, `no_proxy`, ...).
@@ -47,6 +47,8 @@ public final class UpstreamHTTPClient: Sendable {
     private let nextLoop = Locked(0)
     /// One driver per attached event loop.
     private let reactorLoops = Mutex<[CurlReactorLoop]>([])
+    /// Whether any loop was ever attached: without one (the default) a call takes no lock to find its driver.
+    private let hasReactorLoops = Atomic<Bool>(false)
 
     public init(configuration: UpstreamClientConfiguration = UpstreamClientConfiguration()) {
         self.configuration = configuration
@@ -69,6 +71,7 @@ public final class UpstreamHTTPClient: Sendable {
             loops.removeAll { $0.isStopped }  // loops of a server that has stopped since
             loops.append(contentsOf: added)
         }
+        if !added.isEmpty { hasReactorLoops.store(true, ordering: .releasing) }
     }
 
     /// Transfers that ran on the attached event loops still running (for tests and diagnostics).
@@ -97,15 +100,17 @@ public final class UpstreamHTTPClient: Sendable {
 
     private func makeTransfer(_ request: UpstreamRequest, mode: CurlTransfer.Mode) -> CurlTransfer {
         CurlTransfer(request: request, mode: mode, loop: driverForCallingThread(),
-                            maxBufferedBodyBytes: configuration.maxResponseBytes,
-                            highWater: configuration.streamHighWater,
-                            lowWater: configuration.streamLowWater)
+                     maxBufferedBodyBytes: configuration.maxResponseBytes,
+                     highWater: configuration.streamHighWater, lowWater: configuration.streamLowWater)
     }
 
     /// The attached event loop whose thread this is, else the next of the client's own loops.
     private func driverForCallingThread() -> any CurlDriver {
-        let here = reactorLoops.withLock { loops in loops.first { $0.acceptsTransfersHere } }
-        if let here { return here }
+        if hasReactorLoops.load(ordering: .acquiring),
+           let here = reactorLoops.withLock({ loops in loops.first { $0.acceptsTransfersHere } }) {
+            return here
+        }
+        guard loops.count > 1 else { return loops[0] }
         let index = nextLoop.withLock { i -> Int in
             defer { i = (i + 1) % loops.count }
             return i
